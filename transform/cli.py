@@ -1,0 +1,63 @@
+"""The `edition` command line: one thin click command per pipeline stage."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from transform.books import BOOKS, TEI_DIR
+from transform.fileio import write_tei
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="edition")
+def main() -> None:
+    """Build the TEI edition of Carr's and Rothstein's histories of the Russian revolution.
+
+    Stages: ingest (OCR to TEI), validate (schema and Schematron), and the later stages.
+    """
+
+
+@main.command()
+@click.argument("book", type=click.Choice(sorted(BOOKS)))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the draft TEI (default: the book's file in tei/).")
+@click.option("--force", is_flag=True,
+              help="Overwrite an existing TEI file (it may hold hand corrections!).")
+def ingest(book: str, out: Path | None, force: bool) -> None:
+    """Up-convert BOOK's OCR witness in sources/ into a draft TEI file."""
+    spec = BOOKS[book]
+    target = out or spec.tei
+    if target.exists() and not force:
+        raise click.UsageError(
+            f"{target} exists and may hold hand corrections; "
+            "pass --force to overwrite it, or --out to write elsewhere"
+        )
+    reader = importlib.import_module(f"transform.readers.{book}")
+    tree = reader.read(spec.source)
+    write_tei(target, tree)
+    click.echo(f"wrote {target}", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--tei-all", "tei_all", is_flag=True,
+              help="Also check conformance to the full TEI P5 schema (tei_all.rng).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Diagnostics as lines of text or as JSON.")
+def validate(paths: tuple[Path, ...], tei_all: bool, fmt: str) -> None:
+    """Check TEI files: well-formedness, edition.rng, Schematron (default: all of tei/)."""
+    from transform.validate import validate_paths
+
+    report = validate_paths(list(paths) or [TEI_DIR], tei_all=tei_all)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in report.diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(report.summary(), err=True)
+    sys.exit(1 if report.errors else 0)
