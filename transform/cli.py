@@ -61,3 +61,29 @@ def validate(paths: tuple[Path, ...], tei_all: bool, fmt: str) -> None:
             click.echo(diagnostic.format())
         click.echo(report.summary(), err=True)
     sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--min-zipf", type=float, default=2.0, show_default=True,
+              help="Words at least this frequent in English (wordfreq's Zipf scale) pass.")
+@click.option("--book-count", type=int, default=3, show_default=True,
+              help="Words the book itself uses this often pass.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
+    """List PATH's words that no word list vouches for, with their contexts.
+
+    Unknown words, run-together words (lost dashes), split words and tokens mixing
+    letters and digits; names in the registers (tei/persons.xml …) pass. Work through
+    the list and correct the TEI with choice/sic/corr.
+    """
+    from transform.proof import proof as run_proof
+
+    report = run_proof(path, min_zipf=min_zipf, book_count=book_count)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+        click.echo(f"{report.words} words read, {len(report.suspects)} suspects", err=True)

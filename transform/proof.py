@@ -1,0 +1,203 @@
+"""Proofing aid: the words of a TEI book that no word list vouches for, in context.
+
+A word is vouched for when it is common English (wordfreq), when the book itself
+uses it often enough to be deliberate, or when it is a name or name part in the
+shared registers. What is left is listed with its contexts, so that an editor can
+work through it and correct the TEI (choice/sic/corr). Three further kinds of
+suspect are found: run-together words that split into two common words
+(`delegatesand`, a lost dash), split words whose halves join into a common word
+(`des patch`, also when the book writes the joined word elsewhere), tokens whose
+case breaks inside the word (`IQPerspective`), and tokens mixing letters with digits.
+
+Readings already corrected (inside `sic`) and text marked `surplus` are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+from wordfreq import zipf_frequency
+
+from transform.books import TEI_NS
+from transform.diagnostics import display_path
+from transform.xmlsafe import parse_tei
+
+REGISTER_FILES = ("persons.xml", "places.xml", "orgs.xml")
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+CASE_BREAK = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+MIXED = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w+\b")
+SKIPPED = {f"{{{TEI_NS}}}{name}" for name in ("teiHeader", "sic", "surplus", "orig")}
+# Text that is not running prose of the book's language.
+FOREIGN = {f"{{{TEI_NS}}}{name}" for name in ("foreign", "idno", "geo")}
+
+
+@dataclass(frozen=True)
+class Context:
+    line: int
+    text: str
+
+
+@dataclass
+class Suspect:
+    """A word (or pair of words) to check, with where it occurs."""
+
+    kind: str
+    word: str
+    suggestion: str
+    contexts: list[Context] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.contexts)
+
+
+@dataclass
+class ProofReport:
+    path: Path
+    words: int
+    suspects: list[Suspect]
+
+    def lines(self, limit_contexts: int = 3) -> list[str]:
+        shown = display_path(self.path)
+        out = []
+        for suspect in self.suspects:
+            first = suspect.contexts[0]
+            hint = f" (perhaps: {suspect.suggestion})" if suspect.suggestion else ""
+            contexts = " | ".join(c.text for c in suspect.contexts[:limit_contexts])
+            out.append(f"{shown}:{first.line}:0: warning: {suspect.kind} "
+                       f"\"{suspect.word}\" ×{suspect.count}{hint}: {contexts} "
+                       f"[proof-{suspect.kind.replace(' ', '-')}]")
+        return out
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": display_path(self.path),
+            "words": self.words,
+            "suspects": [
+                {"kind": s.kind, "word": s.word, "suggestion": s.suggestion, "count": s.count,
+                 "contexts": [{"line": c.line, "text": c.text} for c in s.contexts]}
+                for s in self.suspects
+            ],
+        }
+
+
+def text_runs(root: etree._Element) -> list[tuple[int, str]]:
+    """The book's reading text as (line, text) runs, skipping header, sic and surplus."""
+    runs: list[tuple[int, str]] = []
+
+    def walk(element: etree._Element, line: int) -> None:
+        if element.tag in SKIPPED or element.tag in FOREIGN:
+            return
+        own = element.sourceline or line
+        if element.text:
+            runs.append((own, element.text))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, own)
+            if child.tail:
+                runs.append((child.sourceline or own, child.tail))
+
+    walk(root, 1)
+    return runs
+
+
+def register_vocabulary(folder: Path) -> set[str]:
+    """Every word of every name in the registers beside the book."""
+    vocabulary: set[str] = set()
+    for name in REGISTER_FILES:
+        path = folder / name
+        if path.is_file():
+            for text in parse_tei(path).getroot().itertext():
+                vocabulary.update(w.lower() for w in WORD.findall(text))
+    return vocabulary
+
+
+def is_common(word: str, min_zipf: float) -> bool:
+    return zipf_frequency(word, "en") >= min_zipf
+
+
+def proof(path: Path, min_zipf: float = 2.0, book_count: int = 3) -> ProofReport:
+    """List the suspect words of the TEI book at `path`."""
+    root = parse_tei(path).getroot()
+    runs = text_runs(root)
+    # Join the runs of one line so that contexts read naturally.
+    by_line: dict[int, list[str]] = defaultdict(list)
+    for line, text in runs:
+        by_line[line].append(text)
+    lines = {line: " ".join(" ".join(parts).split()) for line, parts in by_line.items()}
+
+    tokens: list[tuple[int, str]] = [(line, m.group(0)) for line, text in lines.items()
+                                     for m in WORD.finditer(text)]
+    counts = Counter(word.lower() for _, word in tokens)
+    names = register_vocabulary(path.parent)
+
+    def known(word: str) -> bool:
+        lower = word.lower().replace("’", "'")
+        base = re.sub(r"'s$", "", lower)
+        return (counts[word.lower()] >= book_count or base in names or lower in names
+                or is_common(base, min_zipf))
+
+    suspects: dict[tuple[str, str], Suspect] = {}
+
+    def add(kind: str, word: str, suggestion: str, line: int) -> None:
+        key = (kind, word)
+        if key not in suspects:
+            suspects[key] = Suspect(kind, word, suggestion)
+        suspects[key].contexts.append(Context(line, context_of(lines[line], word)))
+
+    for line, word in tokens:
+        if known(word) or CASE_BREAK.search(word):
+            continue
+        split = best_split(word, min_zipf)
+        if split:
+            add("run together", word, split, line)
+        else:
+            add("unknown word", word, "", line)
+
+    for line, text in lines.items():
+        words = WORD.findall(text)
+        for first, second in zip(words, words[1:]):
+            joined = first + second
+            if len(first) < 2 or len(second) < 2 or not second.islower():
+                continue
+            half_unknown = not known(first) or not known(second)
+            if (half_unknown and is_common(joined.lower(), 3.0)) or counts[joined.lower()]:
+                add("split word", f"{first} {second}", joined, line)
+        for token in words:
+            if CASE_BREAK.search(token) and not re.match(r"(Mc|Mac|O')[A-Z]", token):
+                add("mixed case", token, best_split(token, min_zipf), line)
+        for match in MIXED.finditer(text):
+            token = match.group(0)
+            if not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)?", token):
+                add("mixed token", token, "", line)
+
+    ordered = sorted(suspects.values(), key=lambda s: (s.contexts[0].line, s.kind, s.word))
+    return ProofReport(path, len(tokens), ordered)
+
+
+def best_split(word: str, min_zipf: float) -> str:
+    """`delegatesand` → `delegates—and`: the split into two common words, if any."""
+    lower = word.lower()
+    best = ""
+    best_score = 0.0
+    for cut in range(2, len(lower) - 1):
+        left, right = lower[:cut], lower[cut:]
+        if len(right) < 2:
+            continue
+        score = min(zipf_frequency(left, "en"), zipf_frequency(right, "en"))
+        if score >= max(min_zipf + 1.5, 3.5) and score > best_score:
+            best, best_score = f"{word[:cut]}—{word[cut:]}", score
+    return best
+
+
+def context_of(text: str, word: str, width: int = 40) -> str:
+    index = text.find(word)
+    if index < 0:
+        return text[: 2 * width]
+    start = max(0, index - width)
+    end = min(len(text), index + len(word) + width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
