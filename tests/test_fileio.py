@@ -28,3 +28,30 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> No
         write_bytes_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xml"]
+
+
+def test_write_tei_puts_blocks_on_lines_and_never_touches_mixed_content(tmp_path: Path) -> None:
+    from lxml import etree
+
+    from transform.fileio import write_tei
+
+    source = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><div><head>H</head>'
+        "<p>a<hi>b</hi><hi>c</hi>d<note><p>n</p></note></p><lg><l>x</l><l>y</l></lg>"
+        "</div></body></text></TEI>"
+    )
+    target = tmp_path / "out.xml"
+    write_tei(target, etree.fromstring(source))
+    written = etree.parse(str(target))
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    [paragraph] = written.xpath("//t:div/t:p", namespaces=ns)
+    # the paragraph's text is exactly as before: no space crept between b and c
+    assert "".join(paragraph.itertext()) == "abcdn"
+    assert etree.tostring(paragraph, encoding="unicode", with_tail=False).endswith("</note></p>")
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert any(line.strip().startswith("<head>") for line in lines)
+    assert any(line.strip() == "<l>x</l>" for line in lines)
+    # writing again changes nothing
+    before = target.read_bytes()
+    write_tei(target, etree.parse(str(target)))
+    assert target.read_bytes() == before

@@ -26,9 +26,54 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
         raise
 
 
+# Elements whose content is other elements only (never mixed text): whitespace
+# between their children is insignificant, so one child per line is safe there.
+STRUCTURAL = frozenset(
+    f"{{http://www.tei-c.org/ns/1.0}}{name}"
+    for name in (
+        "TEI teiHeader fileDesc titleStmt editionStmt publicationStmt seriesStmt notesStmt "
+        "sourceDesc encodingDesc projectDesc editorialDecl correction normalization quotation "
+        "hyphenation segmentation interpretation punctuation refsDecl citeStructure "
+        "profileDesc langUsage revisionDesc availability respStmt text front body back div "
+        "titlePage docTitle listBibl list lg quote figure table row listPerson listPlace "
+        "listOrg listRelation person place org location biblStruct monogr imprint"
+    ).split()
+)
+
+
+def indent_structure(element: etree._Element, level: int = 0) -> None:
+    """Put each child of an element-only TEI element on its own line, indented.
+
+    Unlike `etree.indent`, mixed content (a paragraph, a heading, a note) is never
+    touched: a newline added between two inline elements would add a space to the
+    text. An element is re-indented only when its own text and its children's tails
+    are all white space.
+    """
+    children = [c for c in element if isinstance(c.tag, str) or c.tag is etree.Comment]
+    if (
+        element.tag not in STRUCTURAL
+        or not children
+        or (element.text and element.text.strip())
+        or any(c.tail and c.tail.strip() for c in element)
+    ):
+        return
+    inner = "\n" + "  " * (level + 1)
+    element.text = inner
+    for child in element:
+        child.tail = inner
+        indent_structure(child, level + 1)
+    element[-1].tail = "\n" + "  " * level
+
+
 def write_tei(path: Path, tree: etree._ElementTree | etree._Element) -> None:
-    """Serialise TEI as UTF-8 with an XML declaration, atomically."""
-    payload = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    """Serialise TEI as UTF-8 with an XML declaration, atomically, one block a line.
+
+    Block-level elements stand on lines of their own so that diagnostics (which
+    give a line) point somewhere useful and diffs of hand corrections stay small.
+    """
+    root = tree.getroot() if isinstance(tree, etree._ElementTree) else tree
+    indent_structure(root)
+    payload = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8")
     if not payload.endswith(b"\n"):
         payload += b"\n"
     write_bytes_atomic(path, payload)
