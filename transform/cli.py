@@ -87,3 +87,23 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
         for line in report.lines():
             click.echo(line)
         click.echo(f"{report.words} words read, {len(report.suspects)} suspects", err=True)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Where to write the site (replaced whole, atomically).")
+@click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=TEI_DIR, show_default=True, help="Where the books and registers are.")
+def build(out: Path, tei_dir: Path) -> None:
+    """Validate the TEI, then write the static reading edition (default: build/)."""
+    from transform.site import BuildError, build_site
+
+    try:
+        result = build_site(out, tei_dir, progress=lambda message: click.echo(message, err=True))
+    except BuildError as failure:
+        for diagnostic in failure.diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(f"build failed: {failure}", err=True)
+        sys.exit(1)
+    for diagnostic in result.diagnostics:
+        click.echo(diagnostic.format())

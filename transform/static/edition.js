@@ -1,0 +1,134 @@
+/* Progressive enhancement of the reading edition. Everything works without it:
+   go-to-page falls back to the list of printed pages, notes are plain links. */
+(function () {
+  "use strict";
+  var root = document.documentElement.getAttribute("data-root") || "";
+
+  /* Go to a printed page: resolve it through the static page map (pagemap.js). */
+  function setUpGoTo() {
+    var form = document.querySelector("form.goto");
+    if (!form) { return; }
+    var message = form.querySelector(".goto-message");
+    form.addEventListener("submit", function (event) {
+      var map = window.EDITION_PAGEMAP || {};
+      var book = form.elements.book.value;
+      var page = form.elements.page.value.trim().toLowerCase();
+      var target = (map[book] || {})[page];
+      event.preventDefault();
+      if (target) {
+        if (message) { message.textContent = ""; }
+        window.location.href = root + target;
+      } else if (message) {
+        message.textContent = page ? "No printed page " + page + " in this book." :
+          "Type a page number.";
+      }
+    });
+  }
+
+  /* One popover element shared by note calls and names. */
+  var popover = null;
+  var owner = null;
+  function hide() {
+    if (popover) { popover.hidden = true; }
+    if (owner) { owner.removeAttribute("aria-describedby"); owner = null; }
+  }
+  function show(anchor, fill) {
+    if (!popover) {
+      popover = document.createElement("div");
+      popover.className = "popover";
+      popover.id = "edition-popover";
+      popover.setAttribute("role", "tooltip");
+      document.body.appendChild(popover);
+    }
+    popover.textContent = "";
+    fill(popover);
+    popover.hidden = false;
+    var box = anchor.getBoundingClientRect();
+    var left = Math.max(8, Math.min(box.left + window.scrollX,
+      window.scrollX + document.documentElement.clientWidth - popover.offsetWidth - 8));
+    popover.style.left = left + "px";
+    popover.style.top = (box.bottom + window.scrollY + 6) + "px";
+    owner = anchor;
+    anchor.setAttribute("aria-describedby", popover.id);
+  }
+  function bind(anchor, fill) {
+    var open = function () { show(anchor, fill); };
+    anchor.addEventListener("mouseenter", open);
+    anchor.addEventListener("focus", open);
+    anchor.addEventListener("mouseleave", hide);
+    anchor.addEventListener("blur", hide);
+  }
+
+  function setUpNotes() {
+    var calls = document.querySelectorAll(".note-call a[href^='#']");
+    Array.prototype.forEach.call(calls, function (call) {
+      var body = document.getElementById(call.getAttribute("href").slice(1));
+      if (!body) { return; }
+      bind(call, function (box) {
+        var copy = body.cloneNode(true);
+        copy.removeAttribute("id");
+        Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) {
+          el.removeAttribute("id");
+        });
+        var back = copy.querySelector(".note-back");
+        if (back) { back.parentNode.removeChild(back); }
+        while (copy.firstChild) { box.appendChild(copy.firstChild); }
+      });
+    });
+  }
+
+  function setUpNames() {
+    var cards = window.EDITION_NAMES || {};
+    var names = document.querySelectorAll("a.name[data-name]");
+    Array.prototype.forEach.call(names, function (name) {
+      var card = cards[name.getAttribute("data-name")];
+      if (!card) { return; }
+      bind(name, function (box) {
+        var head = document.createElement("div");
+        head.className = "card-name";
+        head.textContent = card.name;
+        box.appendChild(head);
+        if (card.dates) {
+          var dates = document.createElement("div");
+          dates.className = "card-dates";
+          dates.textContent = card.dates;
+          box.appendChild(dates);
+        }
+        if (card.description) {
+          var text = document.createElement("div");
+          text.textContent = card.description;
+          box.appendChild(text);
+        }
+        var hint = document.createElement("div");
+        hint.className = "card-hint";
+        hint.textContent = "Follow the link for the index entry.";
+        box.appendChild(hint);
+      });
+    });
+  }
+
+  /* The original-readings toggle: CSS does the work (:has); this adds a class for
+     browsers without :has and remembers the choice. */
+  function setUpToggle() {
+    var toggle = document.getElementById("show-original");
+    if (!toggle) { return; }
+    var stored = null;
+    try { stored = window.localStorage.getItem("edition-show-original"); } catch (e) { stored = null; }
+    if (stored === "1") { toggle.checked = true; }
+    var apply = function () {
+      document.documentElement.classList.toggle("show-original", toggle.checked);
+      try { window.localStorage.setItem("edition-show-original", toggle.checked ? "1" : "0"); }
+      catch (e) { /* storage may be unavailable (file://, privacy mode) */ }
+    };
+    toggle.addEventListener("change", apply);
+    apply();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { hide(); }
+  });
+  setUpGoTo();
+  setUpNotes();
+  setUpNames();
+  setUpToggle();
+}());

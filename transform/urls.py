@@ -1,0 +1,103 @@
+"""Every URL of the static site, in one place.
+
+Functions here return *site paths*: posix paths from the site root, without a
+leading slash (`rothstein/ch03.html`). Pages never print a site path directly;
+they go through `relative(from_page, to_path)`, so every link in the site is
+relative and the site works from any sub-path or straight from disk.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+HOME = "index.html"
+ABOUT = "index.html#about"
+PAGES = "pages.html"
+PAGE_MAP_SCRIPT = "pagemap.js"
+NAMES_SCRIPT = "names.js"
+STYLESHEET = "static/edition.css"
+SCRIPT = "static/edition.js"
+
+# The index of names is built by a later stage (issue 7); these are its final URLs.
+REGISTER_KINDS = ("persons", "places", "orgs")
+_REGISTER_FILES = {f"{kind}.xml": kind for kind in REGISTER_KINDS}
+
+_CHAPTER_ID = re.compile(r"^[a-z]+-ch(\d+)$")
+
+
+def book_home(book: str) -> str:
+    """The title page and contents of a book."""
+    return f"{book}/index.html"
+
+
+def division_slug(div_id: str, prefix: str) -> str:
+    """The file stem of a division page, from its xml:id.
+
+    `roth-ch3` becomes `ch03` (zero-padded so that a directory listing sorts
+    chapters in order); `roth-preface` becomes `preface`.
+    """
+    chapter = _CHAPTER_ID.match(div_id)
+    if chapter:
+        return f"ch{int(chapter.group(1)):02d}"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", div_id.removeprefix(f"{prefix}-")) or "division"
+    # `index.html` is the book's home page: the book's own printed index goes beside it
+    return "printed-index" if stem == "index" else stem
+
+
+def division(book: str, slug: str) -> str:
+    """One chapter or front/back-matter division of a book."""
+    return f"{book}/{slug}.html"
+
+
+def printed_page_anchor(n: str) -> str:
+    """The fragment of a printed page's start in its reading page (`p58`)."""
+    return "p" + re.sub(r"[^A-Za-z0-9_-]+", "-", n.strip())
+
+
+def pages_anchor(book: str, n: str) -> str:
+    """The fragment of a printed page in the list of all pages (`rothstein-p58`)."""
+    return f"{book}-{printed_page_anchor(n)}"
+
+
+def tei_source(filename: str) -> str:
+    """A TEI file copied into the site."""
+    return f"tei/{filename}"
+
+
+def register_list(kind: str) -> str:
+    """The list page of one kind of name: persons, places or orgs."""
+    return f"index/{kind}.html"
+
+
+def register_entry(kind: str, entry_id: str) -> str:
+    """The index page of one person, place or organisation."""
+    return f"index/{kind}/{entry_id}.html"
+
+
+def register_kind(ref: str) -> tuple[str, str] | None:
+    """Split a name's `@ref` (`persons.xml#lenin`) into (`persons`, `lenin`).
+
+    None if the pointer does not point into one of the registers.
+    """
+    file, sep, entry_id = ref.partition("#")
+    kind = _REGISTER_FILES.get(posixpath.basename(file))
+    if not sep or kind is None or not entry_id:
+        return None
+    return kind, entry_id
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A relative link from one site path to another (fragment kept)."""
+    path, sep, fragment = to_path.partition("#")
+    if path == from_page:
+        return f"#{fragment}" if sep else posixpath.basename(path)
+    start = posixpath.dirname(from_page) or "."
+    link = posixpath.relpath(path, start)
+    return f"{link}#{fragment}" if sep else link
+
+
+def root_of(page: str) -> str:
+    """The relative path from a page to the site root (`""` or `"../"`)."""
+    depth = page.count("/")
+    return "../" * depth

@@ -1,0 +1,326 @@
+"""Collect phase: read both books and the registers into typed objects before any page is written.
+
+A book becomes a sequence of `Division`s, one per site page: the title page
+(the book's home page) and one page per top-level division of front, body and
+back. Everything a page needs from elsewhere (where each xml:id lives, which
+printed pages a division spans, the registers' one-line entries) is gathered
+here, so that the writing phase can render pages in any order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from transform import urls
+from transform.books import BOOKS, NSMAP, TEI_NS, XML_NS, Book
+from transform.xmlsafe import parse_tei
+
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_PB = f"{_T}pb"
+_DIV = f"{_T}div"
+_HEAD = f"{_T}head"
+_TITLE_PAGE = f"{_T}titlePage"
+# Left out of a heading's plain text: note bodies, the printed side of a
+# correction, stray characters, forme work.
+_NOT_READING = frozenset(f"{_T}{n}" for n in ("note", "sic", "orig", "surplus", "fw"))
+_LABELS = {
+    "preface": "Preface", "foreword": "Foreword", "contents": "Contents", "index": "Index",
+    "abbreviations": "List of Abbreviations", "bibliography": "Further Reading",
+    "appendix": "Appendix", "about": "About this book", "illustrations": "Illustrations",
+    "copyright": "Copyright", "dedication": "Dedication", "acknowledgements": "Acknowledgements",
+}
+REGISTER_FILES = {"persons": "persons.xml", "places": "places.xml", "orgs": "orgs.xml"}
+_xp_title = etree.XPath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]", namespaces=NSMAP)
+_xp_author = etree.XPath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author[1]",
+                         namespaces=NSMAP)
+_xp_source_bibl = etree.XPath("tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:bibl[1]",
+                              namespaces=NSMAP)
+_xp_source_year = etree.XPath("string(tei:teiHeader/tei:fileDesc/tei:sourceDesc//tei:date"
+                              "[@when][1]/@when)", namespaces=NSMAP)
+_xp_availability = etree.XPath("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:availability",
+                               namespaces=NSMAP)
+_xp_editorial = etree.XPath("tei:teiHeader/tei:encodingDesc/tei:editorialDecl/*",
+                            namespaces=NSMAP)
+_xp_text_parts = etree.XPath("tei:text/tei:front | tei:text/tei:body | tei:text/tei:back",
+                             namespaces=NSMAP)
+_xp_entries = etree.XPath("//tei:person[@xml:id] | //tei:place[@xml:id] | //tei:org[@xml:id]",
+                          namespaces=NSMAP)
+
+
+def reading_text(element: etree._Element) -> str:
+    """The text of an element as the reading edition shows it, whitespace normalised."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of a book's contents: a label, a site path, and the sections under it."""
+
+    label: str
+    path: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Division:
+    """One site page of a book and the TEI elements it shows (in document order)."""
+
+    book: str
+    slug: str
+    path: str
+    matter: str
+    kind: str
+    xml_id: str | None
+    label: str
+    elements: tuple[etree._Element, ...]
+    sections: tuple[TocEntry, ...]
+    first_page: str | None
+    last_page: str | None
+
+    @property
+    def pages(self) -> str:
+        """The printed pages it spans, as a citation gives them (`pp. 58–79`)."""
+        if not self.first_page:
+            return ""
+        if not self.last_page or self.last_page == self.first_page:
+            return f"p. {self.first_page}"
+        return f"pp. {self.first_page}–{self.last_page}"
+
+
+@dataclass(frozen=True)
+class BookEdition:
+    """One book as the site shows it."""
+
+    spec: Book
+    tree: etree._ElementTree
+    source: Path
+    title: str
+    author: str
+    year: str
+    lang: str
+    source_bibl: etree._Element | None
+    availability: tuple[etree._Element, ...]
+    editorial: tuple[etree._Element, ...]
+    home: Division
+    divisions: tuple[Division, ...]
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """The one-line card of a person, place or organisation (for hover cards)."""
+
+    kind: str
+    entry_id: str
+    name: str
+    dates: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything the writing phase needs: both books, the registers, where ids live."""
+
+    books: tuple[BookEdition, ...]
+    registers: tuple[RegisterEntry, ...]
+    register_files: tuple[Path, ...]
+    targets: dict[str, str] = field(default_factory=dict)
+
+
+def _label(div: etree._Element, kind: str) -> str:
+    head = div.find(_HEAD)
+    text = reading_text(head) if head is not None else ""
+    if text:
+        return text
+    if kind == "chapter":
+        return f"Chapter {div.get('n', '')}".strip()
+    return _LABELS.get(kind, kind.replace("-", " ").capitalize())
+
+
+def _sections(div: etree._Element, path: str) -> tuple[TocEntry, ...]:
+    entries = []
+    for child in div.iterchildren(_DIV):
+        child_id = child.get(_XML_ID)
+        if not child_id:
+            continue
+        kind = child.get("type", "section")
+        entries.append(TocEntry(_label(child, kind), f"{path}#{child_id}",
+                                _sections(child, path)))
+    return tuple(entries)
+
+
+def _group(book: Book, root: etree._Element) -> list[tuple[str, list[etree._Element]]]:
+    """Split front/body/back into page groups: (matter, elements).
+
+    A division takes with it the page breaks (and anything else) that stand
+    between it and the previous division, so that a chapter's page shows the
+    number of the page it begins on. The first group is the title page.
+    """
+    groups: list[tuple[str, list[etree._Element]]] = [("title", [])]
+    pending: list[etree._Element] = []
+    for part in _xp_text_parts(root):
+        matter = etree.QName(part).localname
+        for child in part:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == _TITLE_PAGE:
+                groups[0][1].extend(pending + [child])
+                pending = []
+            elif child.tag == _DIV:
+                groups.append((matter, pending + [child]))
+                pending = []
+            else:
+                pending.append(child)
+    if pending:  # material after the last division stays on the last page
+        groups[-1][1].extend(pending)
+    return groups
+
+
+def _page_numbers(elements: list[etree._Element]) -> list[str]:
+    return [
+        pb.get("n", "").strip()
+        for element in elements
+        for pb in ([element] if element.tag == _PB else element.iter(_PB))
+        if pb.get("n", "").strip()
+    ]
+
+
+def collect_book(book: Book, path: Path) -> BookEdition:
+    """Read one book's TEI into its divisions (site pages)."""
+    tree = parse_tei(path)
+    root = tree.getroot()
+    title_el = _xp_title(root)
+    author_el = _xp_author(root)
+    divisions: list[Division] = []
+    used: set[str] = {"index", "pages"}
+    current_page: str | None = None
+    home: Division | None = None
+    for matter, elements in _group(book, root):
+        numbers = _page_numbers(elements)
+        starts_with_page = bool(elements) and elements[0].tag == _PB and elements[0].get("n")
+        first = numbers[0] if starts_with_page else (current_page or (numbers[0] if numbers
+                                                                       else None))
+        last = numbers[-1] if numbers else first
+        current_page = last
+        if matter == "title":
+            home = Division(book.key, "index", urls.book_home(book.key), "front", "title",
+                            root.get(_XML_ID), reading_text(title_el[0]) if title_el else
+                            book.short_title, tuple(elements), (), first, last)
+            continue
+        div = elements[-1] if elements[-1].tag == _DIV else next(
+            e for e in elements if e.tag == _DIV)
+        div_id = div.get(_XML_ID)
+        kind = div.get("type", "division")
+        slug = urls.division_slug(div_id, book.id_prefix) if div_id else kind
+        base, k = slug, 2
+        while slug in used:
+            slug, k = f"{base}-{k}", k + 1
+        used.add(slug)
+        page_path = urls.division(book.key, slug)
+        divisions.append(Division(book.key, slug, page_path, matter, kind, div_id,
+                                  _label(div, kind), tuple(elements),
+                                  _sections(div, page_path), first, last))
+    assert home is not None
+    source_bibl = _xp_source_bibl(root)
+    return BookEdition(
+        spec=book,
+        tree=tree,
+        source=path,
+        title=reading_text(title_el[0]) if title_el else book.short_title,
+        author=reading_text(author_el[0]) if author_el else book.author,
+        year=_xp_source_year(root)[:4],
+        lang=root.get(f"{{{XML_NS}}}lang") or "en",
+        source_bibl=source_bibl[0] if source_bibl else None,
+        availability=tuple(_xp_availability(root)),
+        editorial=tuple(_xp_editorial(root)),
+        home=home,
+        divisions=tuple(divisions),
+    )
+
+
+def _year(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    when = element.get("when") or element.get("notBefore") or ""
+    match = re.match(r"-?\d{1,4}", when)
+    return match.group(0) if match else " ".join(element.itertext()).strip()
+
+
+def _entry(kind: str, element: etree._Element) -> RegisterEntry:
+    local = etree.QName(element).localname
+    name_tag = {"person": "persName", "place": "placeName", "org": "orgName"}[local]
+    names = element.findall(f"{_T}{name_tag}")
+    main = next((n for n in names if n.get("type") in (None, "main", "reg")),
+                names[0] if names else None)
+    name = reading_text(main) if main is not None else element.get(_XML_ID, "")
+    if kind == "persons":
+        birth, death = _year(element.find(f"{_T}birth")), _year(element.find(f"{_T}death"))
+        dates = f"{birth}–{death}" if birth or death else ""
+    else:
+        dates = (element.get("type") or "").replace("-", " ")
+    description = ""
+    for tag in ("note", "desc", "occupation"):
+        found = element.find(f"{_T}{tag}")
+        if found is not None:
+            description = reading_text(found)
+            break
+    return RegisterEntry(kind, element.get(_XML_ID, ""), name, dates, description)
+
+
+def collect_registers(tei_dir: Path) -> tuple[tuple[RegisterEntry, ...], tuple[Path, ...]]:
+    """The registers' entries (those that exist yet), sorted by kind and id."""
+    entries: list[RegisterEntry] = []
+    files: list[Path] = []
+    for kind, filename in REGISTER_FILES.items():
+        path = tei_dir / filename
+        if not path.exists():
+            continue
+        files.append(path)
+        for element in _xp_entries(parse_tei(path)):
+            entries.append(_entry(kind, element))
+    entries.sort(key=lambda e: (e.kind, e.entry_id))
+    return tuple(entries), tuple(files)
+
+
+def book_paths(tei_dir: Path) -> list[tuple[Book, Path]]:
+    """The books whose TEI exists in `tei_dir`, in the edition's order."""
+    return [(book, tei_dir / book.tei.name) for book in BOOKS.values()
+            if (tei_dir / book.tei.name).exists()]
+
+
+def collect_edition(tei_dir: Path) -> Edition:
+    """Read every book and register in `tei_dir` and map each xml:id to its page."""
+    books = tuple(collect_book(book, path) for book, path in book_paths(tei_dir))
+    registers, register_files = collect_registers(tei_dir)
+    targets: dict[str, str] = {}
+    for book in books:
+        for division in (book.home, *book.divisions):
+            for element in division.elements:
+                for node in element.iter():
+                    node_id = node.get(_XML_ID) if isinstance(node.tag, str) else None
+                    if node_id and node_id not in targets:
+                        targets[node_id] = division.path
+        root_id = book.tree.getroot().get(_XML_ID)
+        if root_id:
+            targets.setdefault(root_id, book.home.path)
+    return Edition(books, registers, register_files, targets)

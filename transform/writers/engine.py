@@ -1,0 +1,375 @@
+"""The rendering engine: walks TEI, looks each element up in `rules.RULES`, builds HTML.
+
+HTML is built as lxml elements (never as strings) and serialised once per
+page. What every element shares is done here, once: its `id` (from
+`xml:id`, checked unique on the page), its `lang` (from `xml:lang`) and its
+classes. Two safety nets keep the output valid HTML whatever the TEI nests:
+a block inside phrasing content becomes a `span` (styled as a block), and
+anything but an item inside a list or a row inside a table is moved into the
+nearest item. Footnotes are numbered through a per-page `RenderContext`
+(never global state) and listed at the end of their section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from transform import urls
+from transform.books import TEI_NS, XML_NS
+from transform.diagnostics import Diagnostic
+from transform.writers.behaviours import Behaviour, Kind, inline
+from transform.writers.rules import RULES
+
+_XML_ID = f"{{{XML_NS}}}id"
+_XML_LANG = f"{{{XML_NS}}}lang"
+_TEI = f"{{{TEI_NS}}}"
+_DIV = f"{_TEI}div"
+
+# HTML elements whose content must be phrasing: a block rendered inside one is
+# turned into a span (the "block" class keeps its layout).
+_PHRASING_ONLY = frozenset(
+    "p span a em i b cite abbr sup sub small strong q h1 h2 h3 h4 h5 h6 dt label time".split()
+)
+_FLOW_ONLY = frozenset(
+    "div p section blockquote ul ol li dl dt dd figure figcaption table caption tr td th "
+    "h1 h2 h3 h4 h5 h6".split()
+)
+# Containers whose children are restricted; anything else is moved into an item.
+_STRICT_CHILDREN = {
+    "ul": frozenset({"li"}),
+    "ol": frozenset({"li"}),
+    "dl": frozenset({"dt", "dd"}),
+    "table": frozenset({"caption", "tr"}),
+    "tr": frozenset({"td", "th"}),
+}
+_TOKEN = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@dataclass
+class PendingNote:
+    """A note whose call is placed and whose text waits for the end of its section."""
+
+    element: etree._Element
+    label: str
+    call_id: str
+    body_id: str
+    editorial: bool
+
+
+@dataclass(frozen=True)
+class PageAnchor:
+    """A printed page's anchor as rendered on a site page."""
+
+    n: str
+    anchor: str
+
+
+@dataclass
+class RenderContext:
+    """The state of rendering one site page: its path, its notes, its ids."""
+
+    page: str
+    source: str
+    targets: Mapping[str, str] = field(default_factory=dict)
+    depth: int = 0
+    notes: list[PendingNote] = field(default_factory=list)
+    note_count: int = 0
+    editorial_count: int = 0
+    ids: set[str] = field(default_factory=set)
+    page_anchors: list[PageAnchor] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, element: etree._Element, message: str, code: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.source, element.sourceline or 0, 0, "warning", message, code)
+        )
+
+    def resolve(self, target: str) -> str | None:
+        """A `@target` as a site path (or an absolute URL), None if it points nowhere."""
+        if "://" in target or target.startswith("mailto:"):
+            return target
+        if target.startswith("#"):
+            page = self.targets.get(target[1:])
+            return f"{page}{target}" if page else None
+        register = urls.register_kind(target)
+        return urls.register_entry(*register) if register else None
+
+
+def local_name(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+def behaviour_for(element: etree._Element, ctx: RenderContext) -> Behaviour:
+    """The first rule of the element's entry whose condition holds."""
+    rules = RULES.get(local_name(element))
+    if rules is None:
+        ctx.warn(element, f"no rendering rule for <{local_name(element)}>; rendered as a "
+                 "plain span (add it to transform/writers/rules.py)", "render-unknown-element")
+        return inline("span")
+    for rule in rules:
+        if rule.condition is None or rule.condition(element):
+            return rule.behaviour
+    return rules[-1].behaviour
+
+
+def _append_text(out: etree._Element, text: str | None) -> None:
+    if not text:
+        return
+    if len(out):
+        last = out[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        out.text = (out.text or "") + text
+
+
+def _in_link(out: etree._Element) -> bool:
+    node: etree._Element | None = out
+    while node is not None:
+        if node.tag == "a":
+            return True
+        node = node.getparent()
+    return False
+
+
+def _html_tag(tag: str, out: etree._Element) -> str:
+    return "span" if tag in _FLOW_ONLY and out.tag in _PHRASING_ONLY else tag
+
+
+class Renderer:
+    """Renders TEI subtrees into HTML element trees by the rules table."""
+
+    def render_children(self, element: etree._Element, out: etree._Element,
+                        ctx: RenderContext) -> None:
+        _append_text(out, element.text)
+        for child in element:
+            self.render(child, out, ctx)
+
+    def render(self, element: etree._Element, out: etree._Element, ctx: RenderContext) -> None:
+        """Render one TEI element (and then its tail) at the end of `out`."""
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            _append_text(out, element.tail)
+            return
+        behaviour = behaviour_for(element, ctx)
+        kind = behaviour.kind
+        if kind is Kind.OMIT:
+            pass
+        elif kind is Kind.UNWRAP:
+            self.render_children(element, out, ctx)
+        elif kind in (Kind.BLOCK, Kind.INLINE):
+            html = self._open(out, _html_tag(behaviour.tag, out), element, behaviour, ctx)
+            self.render_children(element, html, ctx)
+        elif kind is Kind.HEADING:
+            level = min(max(ctx.depth, 1), 6)
+            html = self._open(out, _html_tag(f"h{level}", out), element, behaviour, ctx)
+            self.render_children(element, html, ctx)
+        elif kind is Kind.SECTION:
+            self._section(element, out, behaviour, ctx)
+        elif kind is Kind.LINK:
+            self._link(element, out, behaviour, ctx)
+        elif kind is Kind.NOTE:
+            self._note_call(element, out, ctx)
+        elif kind is Kind.PAGE_BREAK:
+            self._page_break(element, out, behaviour, ctx)
+        elif kind is Kind.MARKER:
+            html = self._open(out, "span", element, behaviour, ctx)
+            html.text = behaviour.text
+        _append_text(out, element.tail)
+
+    def render_page(self, elements: list[etree._Element], ctx: RenderContext,
+                    container: str = "div") -> etree._Element:
+        """Render a sequence of TEI elements as the content of one page."""
+        root = etree.Element(container)
+        for element in elements:
+            self.render(element, root, ctx)
+            # the tail of a top-level element is the TEI's indentation between divisions
+        self.flush_notes(root, ctx)
+        repair_strict_containers(root)
+        return root
+
+    # --- the behaviours that need more than an element around the children ---------
+
+    def _open(self, out: etree._Element, tag: str, element: etree._Element,
+              behaviour: Behaviour, ctx: RenderContext, html_id: str | None = None
+              ) -> etree._Element:
+        html = etree.SubElement(out, tag)
+        self._decorate(html, element, behaviour, ctx, html_id)
+        return html
+
+    def _decorate(self, html: etree._Element, element: etree._Element, behaviour: Behaviour,
+                  ctx: RenderContext, html_id: str | None = None) -> None:
+        name = local_name(element)
+        classes = [f"tei-{name}"]
+        if behaviour.css:
+            classes.append(behaviour.css)
+        if html.tag == "span" and behaviour.tag in _FLOW_ONLY:
+            classes.append("block")
+        for attribute, prefix in (("type", "type-"), ("rend", "rend-")):
+            for token in (element.get(attribute) or "").split():
+                classes.append(prefix + _TOKEN.sub("-", token))
+        html.set("class", " ".join(classes))
+        self._set_id(html, html_id or element.get(_XML_ID), element, ctx)
+        lang = element.get(_XML_LANG)
+        if lang:
+            html.set("lang", lang)
+        if behaviour.attributes is not None:
+            for key, value in behaviour.attributes(element, ctx).items():
+                html.set(key, value)
+
+    def _set_id(self, html: etree._Element, html_id: str | None, element: etree._Element,
+                ctx: RenderContext) -> None:
+        if not html_id:
+            return
+        if html_id in ctx.ids:
+            ctx.warn(element, f"the id {html_id!r} occurs twice on {ctx.page}; the second "
+                     "occurrence gets none", "render-duplicate-id")
+            return
+        ctx.ids.add(html_id)
+        html.set("id", html_id)
+
+    def _section(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
+                 ctx: RenderContext) -> None:
+        html = self._open(out, _html_tag("section", out), element, behaviour, ctx)
+        ctx.depth += 1
+        _append_text(html, element.text)
+        for child in element:
+            if child.tag == _DIV:
+                # notes of the text before a subdivision come before it, not after it
+                self.flush_notes(html, ctx)
+            self.render(child, html, ctx)
+        self.flush_notes(html, ctx)
+        ctx.depth -= 1
+
+    def _link(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
+              ctx: RenderContext) -> None:
+        assert behaviour.href is not None
+        target = behaviour.href(element, ctx)
+        if target is None or _in_link(out):
+            if target is None and element.get("target"):
+                ctx.warn(element, f"the target {element.get('target')!r} is not in the "
+                         "edition; rendered without a link", "render-unresolved-ref")
+            html = self._open(out, "span", element, behaviour, ctx)
+        else:
+            html = self._open(out, "a", element, behaviour, ctx)
+            external = "://" in target or target.startswith("mailto:")
+            html.set("href", target if external else urls.relative(ctx.page, target))
+        self.render_children(element, html, ctx)
+        if len(element) == 0 and not element.text:  # ptr: show where it points
+            html.text = element.get("target", "")
+
+    def _note_call(self, element: etree._Element, out: etree._Element,
+                   ctx: RenderContext) -> None:
+        editorial = element.get("type") == "editorial"
+        if editorial:
+            ctx.editorial_count += 1
+            label = f"e{ctx.editorial_count}"
+        else:
+            ctx.note_count += 1
+            label = f"{ctx.note_count}{element.get('n', '')}"
+        body_id = element.get(_XML_ID) or f"note-{label if editorial else ctx.note_count}"
+        if body_id in ctx.ids:
+            body_id = f"{body_id}-{ctx.note_count + ctx.editorial_count}"
+        call_id = f"{body_id}-call"
+        sup = etree.SubElement(out, "sup")
+        sup.set("class", "note-call note-call-editorial" if editorial else "note-call")
+        if _in_link(out):
+            call = etree.SubElement(sup, "span")
+        else:
+            call = etree.SubElement(sup, "a")
+            call.set("href", f"#{body_id}")
+            call.set("aria-label", f"{'Editorial note' if editorial else 'Note'} {label}")
+        self._set_id(call, call_id, element, ctx)
+        call.text = label
+        ctx.notes.append(PendingNote(element, label, call_id, body_id, editorial))
+
+    def flush_notes(self, out: etree._Element, ctx: RenderContext) -> None:
+        """List the notes called so far at the end of `out` (a section or the page)."""
+        if not ctx.notes:
+            return
+        listing = etree.SubElement(out, "ol")
+        listing.set("class", "notes")
+        while ctx.notes:  # a note inside a note joins the same list
+            pending = ctx.notes.pop(0)
+            item = etree.SubElement(listing, "li")
+            behaviour = Behaviour(Kind.NOTE, "li", "note-editorial" if pending.editorial
+                                  else "note")
+            self._decorate(item, pending.element, behaviour, ctx, pending.body_id)
+            back = etree.SubElement(item, "a")
+            back.set("class", "note-back")
+            back.set("href", f"#{pending.call_id}")
+            back.set("title", "Back to the text")
+            back.text = pending.label
+            if pending.editorial:
+                kind = etree.SubElement(item, "span")
+                kind.set("class", "note-kind")
+                kind.text = "Editorial note."
+                kind.tail = " "
+            else:
+                back.tail = " "
+            self.render_children(pending.element, item, ctx)
+
+    def _page_break(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
+                    ctx: RenderContext) -> None:
+        html = self._open(out, "span", element, behaviour, ctx)
+        classes = [html.get("class", "")]
+        n = (element.get("n") or "").strip()
+        if element.get("break") == "no":
+            classes.append("pb-inword")
+        if n:
+            html.set("data-page", n)
+            html.set("title", f"Page {n} of the printed book")
+            anchor = urls.printed_page_anchor(n)
+            if anchor in ctx.ids:
+                ctx.warn(element, f"printed page {n} begins twice on {ctx.page}; only the "
+                         "first gets the anchor", "render-duplicate-page")
+            else:
+                target = etree.SubElement(html, "span")
+                target.set("class", "pb-anchor")
+                self._set_id(target, anchor, element, ctx)
+                ctx.page_anchors.append(PageAnchor(n, anchor))
+        else:
+            classes.append("pb-unnumbered")
+            html.set("title", "A new printed page begins (its number is not printed)")
+        html.set("class", " ".join(c for c in classes if c))
+
+
+def repair_strict_containers(root: etree._Element) -> None:
+    """Move a page break, note call or marker that sits between list items into an item.
+
+    TEI allows `pb` (and other "global" elements) between `item`s; HTML's <ul>,
+    <dl>, <table> and <tr> do not, so the stray element moves to the start of
+    the next item (or the end of the previous one), its position in the text
+    unchanged.
+    """
+    for container in list(root.iter(*_STRICT_CHILDREN)):
+        allowed = _STRICT_CHILDREN[container.tag]
+        for child in list(container):
+            if child.tag in allowed:
+                continue
+            spacing = child.tail
+            child.tail = None
+            following = child.getnext()
+            while following is not None and following.tag not in allowed:
+                following = following.getnext()
+            previous = child.getprevious()
+            while previous is not None and previous.tag not in allowed:
+                previous = previous.getprevious()
+            if following is not None:
+                if container.tag == "tr" or following.tag == "tr":
+                    following = following if following.tag != "tr" else (
+                        following[0] if len(following) else following)
+                child.tail = following.text
+                following.text = None
+                following.insert(0, child)
+            elif previous is not None:
+                if previous.tag == "tr" and len(previous):
+                    previous = previous[-1]
+                previous.append(child)
+            else:
+                wrapper = etree.SubElement(container, next(iter(sorted(allowed))))
+                wrapper.append(child)
+            if spacing and spacing.strip():  # text between items: keep it after the element
+                child.tail = spacing + (child.tail or "")
