@@ -926,7 +926,7 @@ def read(source: Path) -> etree._ElementTree:
     context = Context(corrections, book_vocabulary(line.text for line in lines),
                       chapter_pages, {e.page_value for e in chapter_entries})
 
-    root = tei("TEI", {"xml:id": PREFIX, "xml:lang": "en"})
+    root = tei("TEI", {"xml:id": f"{PREFIX}-book", "xml:lang": "en"})
     text = tei("text")
     front = sub(text, "front")
     build_title_page(front, lines)

@@ -1020,7 +1020,7 @@ def read(source: Path) -> etree._ElementTree:
     unused -= context.used_corrections
     if unused:
         raise WitnessError(f"corrections not applied: {sorted(unused)[:5]}")
-    root = tei("TEI", {"xml:id": BOOK, "xml:lang": "en"})
+    root = tei("TEI", {"xml:id": f"{BOOK}-book", "xml:lang": "en"})
     root.append(build_header(header_spec(pages, context.footnote_count)))
     root.append(builder.text)
     return etree.ElementTree(root)
