@@ -107,3 +107,6 @@ def build(out: Path, tei_dir: Path) -> None:
         sys.exit(1)
     for diagnostic in result.diagnostics:
         click.echo(diagnostic.format())
+    if result.validation_warnings:
+        click.echo(f"{len(result.validation_warnings)} validation warning(s): "
+                   "`edition validate` lists them", err=True)

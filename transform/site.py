@@ -88,6 +88,7 @@ class BuildResult:
     printed_pages: dict[str, int] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    validation_warnings: list[Diagnostic] = field(default_factory=list)
 
     def summary(self) -> str:
         books = ", ".join(f"{k} {v}" for k, v in self.pages_per_book.items())
@@ -95,7 +96,8 @@ class BuildResult:
         return (f"wrote {self.out}: {self.pages} pages ({books}), {self.files} files, "
                 f"{self.bytes / 1e6:.2f} MB ({self.html_bytes / 1e6:.2f} MB HTML); "
                 f"{stages}; total {sum(self.stages.values()):.2f} s; "
-                f"{len(self.diagnostics)} warning(s)")
+                f"{len(self.diagnostics)} rendering warning(s), "
+                f"{len(self.validation_warnings)} validation warning(s)")
 
 
 @dataclass(frozen=True)
@@ -395,7 +397,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     if validate:
         say(f"validating {len(inputs)} TEI files")
         errors, warnings = _validate(inputs)
-        result.diagnostics.extend(warnings)
+        result.validation_warnings.extend(warnings)
         stage("validation")
         if errors:
             raise BuildError(f"validation found {len(errors)} error(s); nothing was written",

@@ -340,28 +340,29 @@ def repair_strict_containers(root: etree._Element) -> None:
     """Move a page break, note call or marker that sits between list items into an item.
 
     TEI allows `pb` (and other "global" elements) between `item`s; HTML's <ul>,
-    <dl>, <table> and <tr> do not, so the stray element moves to the start of
-    the next item (or the end of the previous one), its position in the text
-    unchanged.
+    <dl>, <table> and <tr> do not, so a page break moves to the start of the
+    next item and anything else to the end of the previous one: its position
+    in the text is unchanged.
     """
     for container in list(root.iter(*_STRICT_CHILDREN)):
         allowed = _STRICT_CHILDREN[container.tag]
         for child in list(container):
             if child.tag in allowed:
                 continue
-            spacing = child.tail
-            child.tail = None
+            # the text after it (whitespace between items) stays with it: words never join
+            spacing = child.tail or ""
             following = child.getnext()
             while following is not None and following.tag not in allowed:
                 following = following.getnext()
             previous = child.getprevious()
             while previous is not None and previous.tag not in allowed:
                 previous = previous.getprevious()
-            if following is not None:
-                if container.tag == "tr" or following.tag == "tr":
-                    following = following if following.tag != "tr" else (
-                        following[0] if len(following) else following)
-                child.tail = following.text
+            # a page break belongs to what follows it; a note call or a marker to what precedes
+            starts_page = "pb" in (child.get("class") or "").split()
+            if following is not None and (starts_page or previous is None):
+                if following.tag == "tr" and len(following):
+                    following = following[0]
+                child.tail = spacing + (following.text or "")
                 following.text = None
                 following.insert(0, child)
             elif previous is not None:
@@ -369,7 +370,5 @@ def repair_strict_containers(root: etree._Element) -> None:
                     previous = previous[-1]
                 previous.append(child)
             else:
-                wrapper = etree.SubElement(container, next(iter(sorted(allowed))))
+                wrapper = etree.SubElement(container, sorted(allowed)[0])
                 wrapper.append(child)
-            if spacing and spacing.strip():  # text between items: keep it after the element
-                child.tail = spacing + (child.tail or "")

@@ -160,7 +160,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "opener": (always(block("div")),),
     "closer": (always(block("div")),),
     "epigraph": (always(block("blockquote")),),
-    "trailer": (when("parent::tei:list", block("li")), always(block("p"))),
+    "trailer": (
+        when("parent::tei:list[tei:label]", block("dd")),
+        when("parent::tei:list", block("li")),
+        always(block("p")),
+    ),
     "dateline": title_page_part,
     "signed": title_page_part,
     "byline": title_page_part,
