@@ -63,8 +63,20 @@ INLINE_SPECIAL = re.compile(r"\s?(?P<marker>[*†‡])|(?P<section>§\d+)")
 #: Body measure in ems, estimated from the lines (see `common.line_width`): a line is the
 #: last of its paragraph when the next line's first word would have fitted on it.
 BODY_MEASURE = 27.5
+#: How close to fitting a line may come and still end its paragraph when the next is indented.
+NEAR_FIT = 1.2
+#: The indent of a paragraph's first line, in ems.
+PARAGRAPH_INDENT = 1.6
 #: The measure of block quotations (set narrower, and the paragraphs in them indented).
-QUOTE_MEASURE = 24.2
+QUOTE_MEASURE = 24.0
+#: Below this width a line is narrower than the body measure (a quotation's, or indented).
+NARROW_LIMIT = 24.75
+#: Below this width a line is short: the end of a paragraph.
+SHORT_LIMIT = 19.0
+#: The first line of a paragraph in a quotation is indented: narrower than this.
+QUOTE_INDENT_LIMIT = 22.6
+#: The narrow lines of a quotation average less than this (indented body lines more).
+QUOTE_MEAN_LIMIT = 24.0
 #: First line of the verse in the Preface (Lowell), and its number of lines.
 VERSE_FIRST_LINE = "They are slaves who will not choose"
 VERSE_LINES = 6
@@ -285,6 +297,41 @@ def would_fit(line: SourceLine, following: SourceLine, measure: float) -> bool:
     return line_width(line.stripped) + 0.25 + first_word_width(following) < measure
 
 
+def ends_with_colon(line: SourceLine) -> bool:
+    """Whether the line ends with a colon (a quotation follows), markers aside."""
+    return line.stripped.rstrip("*†‡ ").endswith(":")
+
+
+def ends_sentence(line: SourceLine) -> bool:
+    """Whether the line ends with the end of a sentence (markers and quotes aside)."""
+    return re.search(r"[.?!:;][’”)]*\s?[*†‡]?$", line.stripped) is not None
+
+
+def looks_indented(line: SourceLine, following: SourceLine) -> bool:
+    """Whether a body line falls short of the measure by about the paragraph indent."""
+    width = line_width(line.stripped)
+    if line.stripped.endswith("-"):
+        return width < BODY_MEASURE - PARAGRAPH_INDENT - 0.6
+    return (BODY_MEASURE - PARAGRAPH_INDENT - 0.4 <= width + 0.25 + first_word_width(following)
+            < BODY_MEASURE - 0.1)
+
+
+def starts_sentence(line: SourceLine) -> bool:
+    """Whether the line can open a paragraph (not a lower-case word, not a lone stop)."""
+    return re.match(r"[A-Z0-9‘“(–]|[ivx]+\.\s", line.stripped) is not None
+
+
+#: Reviewed paragraph ends: source line -> does a paragraph end after it?
+PARAGRAPH_OVERRIDES: dict[int, bool] = {}
+
+
+#: Reviewed corrections to the quotation finder: (first line, last line, is a quotation).
+LAYOUT_OVERRIDES: tuple[tuple[int, int, bool], ...] = (
+    (4094, 4096, True),  # the Declaration of the Soviet Congress, set off in two lines
+    (16174, 16174, False),  # the author's line introducing Molotov's statement
+)
+
+
 def blocks(stream: Sequence[Item]) -> list[Block]:
     """Cut the text stream into blocks: headings, paragraphs, quotations, verse, table, index."""
     result: list[Block] = []
@@ -372,43 +419,80 @@ def paragraph_blocks(run: Sequence[Item]) -> list[Block]:
     measure separates its paragraphs.
     """
     lines = [item for item in run if isinstance(item, SourceLine)]
-    narrow = [False] * len(lines)
-    for i in range(len(lines) - 1):
-        width = line_width(lines[i].stripped)
-        narrow[i] = (17.0 <= width < 25.0 and would_fit(lines[i], lines[i + 1], BODY_MEASURE)
-                     and not lines[i].stripped.endswith("-"))
-        # A hyphenated narrow line is narrow too (the hyphen says it is no last line).
-        if lines[i].stripped.endswith("-") and 17.0 <= width < 24.9:
-            narrow[i] = True
-    in_quote = [False] * len(lines)
+    widths = [line_width(line.stripped) for line in lines]
+    hyphenated = [line.stripped.endswith("-") for line in lines]
+    count = len(lines)
+    # Each line is short (S: the end of a paragraph), narrow (N: the measure of a quotation,
+    # or an indented first line) or wide (W: a full line of the body).
+    classes = []
+    for width, broken in zip(widths, hyphenated):
+        if width >= NARROW_LIMIT:
+            classes.append("W")
+        elif width >= SHORT_LIMIT or broken:
+            classes.append("N")
+        else:
+            classes.append("S")
+    in_quote = [False] * count
     i = 0
-    while i < len(lines):
-        if not narrow[i]:
+    while i < count:
+        if classes[i] == "W":
             i += 1
             continue
         j = i
-        while j < len(lines) and narrow[j]:
+        while j + 1 < count and classes[j + 1] != "W":
             j += 1
-        # lines[i:j] narrow; lines[j] is the last line of the quotation.
-        quote_end = min(j, len(lines) - 1)
-        narrow_count = j - i
-        first_width = line_width(lines[i].stripped)
-        previous_ends = i == 0 or would_fit(lines[i - 1], lines[i], BODY_MEASURE)
-        if previous_ends and (narrow_count >= 2 or first_width < 22.4):
-            for m in range(i, quote_end + 1):
+        start, end = i, j
+        # A quotation opens with its indented first line, or after a line ending with `:`.
+        while start <= end and not (
+                classes[start] == "N" and (
+                    widths[start] < QUOTE_INDENT_LIMIT
+                    or (start > 0 and ends_with_colon(lines[start - 1]))
+                    or start == 0
+                    or would_fit(lines[start - 1], lines[start], BODY_MEASURE))):
+            start += 1
+        # The last line may be the indented first line of the next body paragraph.
+        if end + 1 < count and end > start and classes[end] == "N" and (
+                classes[end - 1] == "S" or would_fit(lines[end - 1], lines[end], QUOTE_MEASURE)):
+            end -= 1
+        narrow_widths = [widths[m] for m in range(start, end + 1) if classes[m] == "N"]
+        # Whatever stands before a quotation has ended (its paragraph, or a colon).
+        opens = start == 0 or start > end or (
+            classes[start - 1] == "S" or ends_with_colon(lines[start - 1])
+            or would_fit(lines[start - 1], lines[start], BODY_MEASURE))
+        if opens and end > start and narrow_widths and (
+                sum(narrow_widths) / len(narrow_widths) < QUOTE_MEAN_LIMIT):
+            for m in range(start, end + 1):
                 in_quote[m] = True
         i = j + 1
-    # Paragraph boundaries.
-    boundary_after = [False] * len(lines)
-    for i in range(len(lines) - 1):
-        here, there = in_quote[i], in_quote[i + 1]
-        if here != there:
-            boundary_after[i] = True
-        elif here:
-            boundary_after[i] = would_fit(lines[i], lines[i + 1], QUOTE_MEASURE) and (
-                line_width(lines[i].stripped) < 21.5 or line_width(lines[i + 1].stripped) < 22.6)
+    for first, last, is_quote in LAYOUT_OVERRIDES:
+        for m, line in enumerate(lines):
+            if first <= line.lineno <= last:
+                in_quote[m] = is_quote
+    # Paragraph boundaries: a line ends its paragraph when the next line's first word would
+    # have fitted on it; the first line of a paragraph is indented, so its measure is less.
+    boundary_after = [False] * count
+    opens_paragraph = True
+    for i in range(count - 1):
+        if hyphenated[i]:
+            ends = False
+        elif in_quote[i] != in_quote[i + 1]:
+            ends = True
+        elif not ends_sentence(lines[i]) or not starts_sentence(lines[i + 1]):
+            # A paragraph ends with its sentence, and the next one begins with a new one.
+            ends = False
+        elif in_quote[i]:
+            measure = QUOTE_MEASURE - (PARAGRAPH_INDENT if opens_paragraph else 0.0)
+            ends = classes[i] == "S" or would_fit(lines[i], lines[i + 1], measure)
         else:
-            boundary_after[i] = would_fit(lines[i], lines[i + 1], BODY_MEASURE)
+            measure = BODY_MEASURE - (PARAGRAPH_INDENT if opens_paragraph else 0.0)
+            ends = would_fit(lines[i], lines[i + 1], measure) or (
+                # Nearly fitted, and the next line is set in by the paragraph indent.
+                would_fit(lines[i], lines[i + 1], measure + NEAR_FIT)
+                and i + 2 < count and not in_quote[i + 2]
+                and looks_indented(lines[i + 1], lines[i + 2]))
+        ends = PARAGRAPH_OVERRIDES.get(lines[i].lineno, ends)
+        boundary_after[i] = ends
+        opens_paragraph = ends
     result: list[Block] = []
     current: list[Item] = []
     index = 0
