@@ -1,0 +1,130 @@
+"""`edition build`: validation first, atomic replacement, deterministic output, a summary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from transform.cli import main
+from transform.diagnostics import Diagnostic, Report
+from transform.site import SITE_MARKER, BuildError, build_site
+
+FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
+EXPECTED_FILES = [
+    "index.html", "pages.html", "pagemap.js", "names.js", "static/edition.css",
+    "static/edition.js", "rothstein/index.html", "rothstein/preface.html",
+    "rothstein/ch01.html", "rothstein/ch02.html", "rothstein/printed-index.html",
+    "carr/index.html", "carr/contents.html", "carr/foreword.html", "carr/abbreviations.html",
+    "carr/ch01.html", "carr/ch02.html", "tei/rothstein-history-ussr.xml",
+    "tei/carr-russian-revolution.xml", "tei/persons.xml", "tei/places.xml", "tei/orgs.xml",
+]
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def without_build_date(payload: bytes) -> bytes:
+    return b"\n".join(line for line in payload.split(b"\n") if b'class="build-date"' not in line)
+
+
+def test_cli_build_writes_the_site_and_says_what_it_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--tei-dir", str(FIXTURE_TEI)])
+    assert result.exit_code == 0, result.output
+    for name in EXPECTED_FILES:
+        assert (out / name).is_file(), name
+    for stage in ("validating", "collecting", "rendering", "writing"):
+        assert stage in result.output
+    assert "13 pages (rothstein 5, carr 6)" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no staging directory left
+
+
+def test_validation_error_stops_the_build_and_keeps_the_old_site(tmp_path: Path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    out = tmp_path / "build"
+    build_site(out, tei)
+    before = site_files(out)
+    book = tei / "carr-russian-revolution.xml"
+    book.write_text(book.read_text(encoding="utf-8").replace(
+        "<p xml:id=\"carr-ch2-p2\">", "<p xml:id=\"carr-ch2-p2\"><blink>x</blink>"),
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--tei-dir", str(tei)])
+    assert result.exit_code == 1
+    assert "carr-russian-revolution.xml:" in result.output and ": error: " in result.output
+    assert "build failed" in result.output
+    assert site_files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "tei"]
+
+
+def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    seen: list[list[Path]] = []
+
+    def fake_validate(paths: list[Path], tei_all: bool = False) -> Report:
+        seen.append(paths)
+        return Report(diagnostics=[Diagnostic("x.xml", 3, 4, "error", "broken", "code")])
+
+    monkeypatch.setattr("transform.validate.validate_paths", fake_validate)
+    with pytest.raises(BuildError) as failure:
+        build_site(tmp_path / "build", FIXTURE_TEI)
+    assert [p.name for p in seen[0]] == [
+        "rothstein-history-ussr.xml", "carr-russian-revolution.xml", "persons.xml",
+        "places.xml", "orgs.xml"]
+    assert [d.format() for d in failure.value.diagnostics] == [
+        "x.xml:3:4: error: broken [code]"]
+    assert not (tmp_path / "build").exists()
+
+
+def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    with pytest.raises(BuildError, match="refusing"):
+        build_site(out, FIXTURE_TEI)
+    assert (out / "thesis.tex").read_text() == "years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["precious"]
+
+
+def test_rebuild_replaces_the_previous_site(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    (out / "stale.html").write_text("old")
+    build_site(out, FIXTURE_TEI)
+    assert not (out / "stale.html").exists()
+    assert (out / SITE_MARKER).is_file()
+
+
+def test_rebuild_is_byte_identical_bar_the_build_date(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(tmp_path / "a", FIXTURE_TEI)
+    build_site(tmp_path / "b", FIXTURE_TEI)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    build_site(tmp_path / "c", FIXTURE_TEI)
+    a, b, c = (site_files(tmp_path / n) for n in "abc")
+    assert a == b
+    assert a.keys() == c.keys()
+    differing = sorted(name for name in a if a[name] != c[name])
+    assert differing == sorted(name for name in a if name.endswith(".html"))
+    assert all(without_build_date(a[n]) == without_build_date(c[n]) for n in differing)
+    assert b'datetime="2023-11-14"' in a["index.html"]
+    assert b'datetime="2027-01-15"' in c["index.html"]
+
+
+@pytest.mark.corpus
+def test_real_rebuild_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transform.books import TEI_DIR
+    from transform.writers.collect import book_paths
+
+    if not book_paths(TEI_DIR):
+        pytest.skip("no book TEI committed in tei/ yet")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_site(tmp_path / "a", TEI_DIR, validate=False)
+    build_site(tmp_path / "b", TEI_DIR, validate=False)
+    assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
