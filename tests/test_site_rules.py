@@ -1,0 +1,124 @@
+"""The rendering table: complete for the schema, and each behaviour on small TEI cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from lxml import etree
+
+from transform.books import SCHEMA_DIR, TEI_NS
+from transform.writers.engine import Renderer, RenderContext
+from transform.writers.rules import RULES
+
+
+def schema_elements() -> set[str]:
+    grammar = (SCHEMA_DIR / "edition.rng").read_text(encoding="utf-8")
+    return set(re.findall(r'<element name="([^"]+)"', grammar))
+
+
+def test_every_element_of_the_schema_has_a_rule() -> None:
+    assert sorted(schema_elements() - RULES.keys()) == []
+
+
+def test_every_rule_ends_with_an_unconditional_default() -> None:
+    assert [name for name, rules in RULES.items() if rules[-1].condition is not None] == []
+
+
+def render(snippet: str, page: str = "rothstein/ch01.html",
+           targets: dict[str, str] | None = None) -> tuple[etree._Element, RenderContext]:
+    element = etree.fromstring(f'<div xmlns="{TEI_NS}" xmlns:xml="http://www.w3.org/XML/1998/'
+                               f'namespace" type="chapter" xml:id="t-ch1">{snippet}</div>')
+    ctx = RenderContext(page, "test.xml", targets or {"t-ch1": "rothstein/ch01.html",
+                                                 "t-ch2": "rothstein/ch02.html"})
+    return Renderer().render_page([element], ctx), ctx
+
+
+CASES = [
+    # (TEI inside a chapter div, XPath on the HTML, expected string value)
+    ("<head>Bread</head>", "string(//h1)", "Bread"),
+    ("<div type='section'><head>S</head></div>", "string(//section/section/h2)", "S"),
+    ("<p xml:id='t-p1' xml:lang='ru'>x</p>", "string(//p[@id='t-p1']/@lang)", "ru"),
+    ("<p>a <hi rend='italic'>b</hi></p>", "string(//p/i)", "b"),
+    ("<p><title>Pravda</title></p>", "string(//p/cite)", "Pravda"),
+    ("<p><foreign xml:lang='de'>Reich</foreign></p>", "string(//i[@lang='de'])", "Reich"),
+    ("<p>land<pb n='5' break='no' xml:id='t-pb-5'/>owners</p>", "string(//p)", "landowners"),
+    ("<p>a<pb n='5' xml:id='t-pb-5'/>b</p>", "string(//span[@id='t-pb-5']/@data-page)", "5"),
+    ("<p>a<pb n='5'/>b</p>", "count(//span[@id='p5'])", 1.0),
+    ("<p>a<pb/>b</p>", "count(//span[contains(@class,'pb-unnumbered')])", 1.0),
+    ("<p>x<note place='foot' n='*' xml:id='t-fn-1'>Note.</note></p>",
+     "string(//sup/a[@href='#t-fn-1']/@id)", "t-fn-1-call"),
+    ("<p>x<note place='foot' n='*' xml:id='t-fn-1'>Note.</note></p>",
+     "string(//ol[@class='notes']/li[@id='t-fn-1']/a[@href='#t-fn-1-call'])", "1*"),
+    ("<p>x<note type='editorial'>Ed.</note></p>",
+     "count(//li[contains(@class,'note-editorial')])", 1.0),
+    ("<p><persName ref='persons.xml#lenin'>Lenin</persName></p>",
+     "string(//a[@data-name='persons/lenin']/@href)", "../index/persons/lenin.html"),
+    ("<p><placeName ref='places.xml#petrograd'>P</placeName></p>",
+     "string(//a/@href)", "../index/places/petrograd.html"),
+    ("<p><orgName ref='orgs.xml#cheka'>Cheka</orgName></p>",
+     "string(//a/@href)", "../index/orgs/cheka.html"),
+    ("<p><persName>Nobody</persName></p>", "count(//a)", 0.0),
+    ("<p><ref target='#t-ch2'>on</ref></p>", "string(//a/@href)", "ch02.html#t-ch2"),
+    ("<p><ref target='#t-ch1'>here</ref></p>", "string(//a/@href)", "#t-ch1"),
+    ("<p><ref target='#nowhere'>x</ref></p>", "count(//a)", 0.0),
+    ("<p><ref target='https://example.org/'>x</ref></p>", "string(//a/@href)",
+     "https://example.org/"),
+    ("<p><choice><sic>poar</sic><corr>poor</corr></choice></p>",
+     "string(//span[contains(@class,'tei-choice')]/@title)", "Printed: poar"),
+    ("<p><choice><sic>poar</sic><corr>poor</corr></choice></p>",
+     "string(//span[contains(@class,'corrected')])", "poor"),
+    ("<p>a<surplus reason='stray'>|</surplus></p>",
+     "string(//span[contains(@class,'tei-surplus')]/@title)",
+     "Stray text in the source, not part of the reading (stray)"),
+    ("<p><gap reason='illegible'/></p>", "string(//span[contains(@class,'tei-gap')])", "[…]"),
+    ("<head><supplied reason='lost'>2. X</supplied></head>",
+     "string(//h1/span[contains(@class,'tei-supplied')])", "2. X"),
+    ("<quote><p>All power</p></quote>", "string(//blockquote/p)", "All power"),
+    ("<p>He said <quote>no</quote>.</p>", "string(//p/span[@class='tei-quote'])", "no"),
+    ("<p>Verse: <lg><l>one</l><l>two</l></lg></p>", "count(//div[@class='tei-p p']/div/div)",
+     2.0),
+    ("<lg><l>one</l><l>two</l></lg>", "count(//div[@class='tei-lg']/div[@class='tei-l'])", 2.0),
+    ("<list type='gloss'><label>NEP</label><item>New Economic Policy</item></list>",
+     "string(//dl/dt)", "NEP"),
+    ("<list><item>a</item><pb n='9'/><item>b</item></list>",
+     "count(//ul/li[2]/span[@data-page='9'])", 1.0),
+    ("<list><item>a</item><note type='editorial'>E</note><item>b</item></list>",
+     "count(//ul/li[1]/sup)", 1.0),
+    ("<figure><head>Lenin, 1920</head></figure>", "string(//figure/figcaption)", "Lenin, 1920"),
+    ("<figure><graphic url='x.png'/><head>C</head></figure>", "count(//img)", 0.0),
+    ("<listBibl><bibl>A book</bibl></listBibl>", "string(//ul/li)", "A book"),
+    ("<table><row role='label'><cell>h</cell></row><row><cell>1</cell></row></table>",
+     "count(//table/tr/th) + count(//table/tr/td)", 2.0),
+    ("<p>a<lb/>b</p>", "count(//p/br)", 1.0),
+    ("<p><persName ref='persons.xml#x'>a<note place='foot' n='*'>n</note></persName></p>",
+     "count(//a//a)", 0.0),
+    ("<closer><dateline>Cambridge</dateline><signed>E. H. C.</signed></closer>",
+     "count(//div[@class='tei-closer']/p)", 2.0),
+]
+
+
+@pytest.mark.parametrize(("snippet", "xpath", "expected"), CASES)
+def test_rendering(snippet: str, xpath: str, expected: object) -> None:
+    html, ctx = render(snippet)
+    assert html.xpath(xpath) == expected, etree.tostring(html, encoding="unicode")
+
+
+def test_unknown_element_is_kept_and_reported() -> None:
+    html, ctx = render(f"<p>a <frob xmlns='{TEI_NS}'>b</frob></p>")
+    assert html.xpath("string(//p)") == "a b"
+    assert [d.code for d in ctx.diagnostics] == ["render-unknown-element"]
+
+
+def test_duplicate_page_anchor_is_reported() -> None:
+    html, ctx = render("<p>a<pb n='3'/>b<pb n='3'/>c</p>")
+    assert html.xpath("count(//*[@id='p3'])") == 1.0
+    assert [d.code for d in ctx.diagnostics] == ["render-duplicate-page"]
+
+
+def test_notes_are_listed_before_the_next_section() -> None:
+    html, _ = render("<p>x<note place='foot' n='*'>first</note></p>"
+                     "<div type='section'><p>y<note place='foot' n='†'>second</note></p></div>")
+    chapter = html[0]
+    assert [c.tag for c in chapter] == ["p", "ol", "section"]
+    assert chapter.xpath("string(section/ol/li/a)") == "2†"
