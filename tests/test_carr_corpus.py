@@ -13,6 +13,7 @@ corrections change) do not count, while every printed letter does.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -212,7 +213,7 @@ def test_no_paragraph_ends_mid_sentence_continued_by_the_next(tree) -> None:
     """A paragraph ending without closing punctuation is a documented loss or garbling."""
     for parent in tree.getroot().iterfind(".//t:body//t:div", NS):
         paragraphs = [p for p in parent if etree.QName(p).localname == "p"]
-        for p, following in zip(paragraphs, paragraphs[1:]):
+        for p, following in itertools.pairwise(paragraphs):
             documented = (p.find(".//t:gap", NS) is not None
                           or p.find("t:surplus", NS) is not None)
             text = reading_text(p).rstrip()
@@ -238,7 +239,7 @@ def test_every_page_split_of_the_witness_has_a_page_break(tree, removals) -> Non
                   and not carr.is_caption(line)]
     declared = carr.WITHIN_PAGE_SPLITS | carr.UNPUNCTUATED_ENDS | set(carr.GARBLED_LINES)
     cuts = sum(
-        1 for line, following in zip(text_lines, text_lines[1:])
+        1 for line, following in itertools.pairwise(text_lines)
         if (not SENTENCE_END.search(line.text) or following.text[:1].islower())
         and line.number not in declared
     )

@@ -18,7 +18,9 @@ are not page ends (see `WITHIN_PAGE_SPLITS`), block quotations, titles of works.
 from __future__ import annotations
 
 import csv
-import difflib
+import datetime
+import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,6 +80,46 @@ WITHIN_PAGE_SPLITS: frozenset[int] = frozenset(
 #: Lines set off in the book as block quotations; consecutive ones form one quote.
 QUOTATION_LINES: frozenset[int] = frozenset({207, 467, 491, 892, 964, 966, 968, 970, 974})
 
+#: The sha256 of the witness the line-numbered repairs above were reviewed on.
+WITNESS_SHA256 = "5b8bc3673d7e33ea5add9405323e2fafe5a26c17d448f31512a72bc290bea312"
+
+
+@dataclass(frozen=True)
+class Repairs:
+    """What the reader is told about one witness's damage, by source line number.
+
+    The tables are valid for exactly one witness file (`WITNESS_SHA256`); any other
+    text (an excerpt, a fixture) is read with `Repairs()` (no repairs) unless a test
+    supplies its own.
+    """
+
+    garbled: dict[int, str] = field(default_factory=dict)
+    losses: dict[int, str] = field(default_factory=dict)
+    unpunctuated_ends: frozenset[int] = frozenset()
+    transpositions: tuple[tuple[int, int], ...] = ()
+    within_page_splits: frozenset[int] = frozenset()
+    quotations: frozenset[int] = frozenset()
+    abbreviations: bool = False  # rebuild the scrambled columns (ABBREVIATION_REPAIRS)
+    corrections: Path | None = None
+
+
+WITNESS_REPAIRS = Repairs(
+    garbled=GARBLED_LINES,
+    losses=LOSSES,
+    unpunctuated_ends=UNPUNCTUATED_ENDS,
+    transpositions=TRANSPOSITIONS,
+    within_page_splits=WITHIN_PAGE_SPLITS,
+    quotations=QUOTATION_LINES,
+    abbreviations=True,
+    corrections=CORRECTIONS_PATH,
+)
+
+
+def repairs_for(source: Path) -> Repairs:
+    """The reviewed repairs if `source` is the witness they were made for, else none."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return WITNESS_REPAIRS if digest == WITNESS_SHA256 else Repairs()
+
 #: Titles of works printed in the text (unmarked by the OCR), tagged as `title`.
 TITLES: tuple[str, ...] = (
     "History of Soviet Russia",
@@ -105,11 +147,11 @@ RUSSIAN_ITALICS: frozenset[str] = frozenset({"dvor", "dvors", "kulak", "kulaks",
 #: + `mocratic` is the compound Constitutional-Democratic, divided after "De".
 HYPHEN_OVERRIDES: dict[str, bool] = {"constitutional-de-mocratic": False}
 
-#: Chapter headings and running heads are matched to the contents titles this closely.
-HEADING_SIMILARITY = 0.85
+#: Stray letters a chapter heading or running head may carry beyond its title.
+HEADING_EXTRA_LETTERS = 3
 
 SENTENCE_END = re.compile(r"[.!?:\"\u201d)]\s*$")
-SEE_PAGES = re.compile(r"\(see (pp?)\. ([0-9][0-9,\- ]*[0-9])(?: (above|below))?\)")
+SEE_PAGES = re.compile(r"\(see (pp?)\. ([0-9](?:[0-9,\- ]*[0-9])?)(?: (above|below))?\)")
 PAGE_NUMBER_LINE = re.compile(r"^\s*(\d{1,3})\s*$")
 ITALIC = re.compile(r"\*([^*\n]+)\*")
 
@@ -197,9 +239,11 @@ def load_witness(source: Path) -> list[SourceLine]:
     return [SourceLine(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
 
 
-def load_corrections(path: Path = CORRECTIONS_PATH) -> dict[int, list[Correction]]:
-    """The corrections table, by source line."""
+def load_corrections(path: Path | None) -> dict[int, list[Correction]]:
+    """The corrections table, by source line (none without a table)."""
     by_line: dict[int, list[Correction]] = {}
+    if path is None:
+        return by_line
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.DictReader((row for row in handle if not row.startswith("#")),
                               delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -210,10 +254,11 @@ def load_corrections(path: Path = CORRECTIONS_PATH) -> dict[int, list[Correction
     return by_line
 
 
-def transposed(lines: list[SourceLine]) -> list[SourceLine]:
+def transposed(lines: list[SourceLine],
+               transpositions: tuple[tuple[int, int], ...] = TRANSPOSITIONS) -> list[SourceLine]:
     """The lines in reading order, with each displaced line moved to its place."""
     ordered = list(lines)
-    for moved, after in TRANSPOSITIONS:
+    for moved, after in transpositions:
         line = next(item for item in ordered if item.number == moved)
         ordered.remove(line)
         index = next(i for i, item in enumerate(ordered) if item.number == after)
@@ -227,11 +272,17 @@ def normalized_title(text: str) -> str:
 
 
 def heading_match(line: str, title: str) -> bool:
-    """Whether `line` is the heading (or a running head) `title`, allowing OCR damage."""
+    """Whether `line` is the heading (or a running head) `title`, allowing OCR damage.
+
+    The letters must be the title's, in order, with at most `HEADING_EXTRA_LETTERS`
+    stray letters among them (`The Revolution in IQPerspective`); numbers, dashes and
+    spacing do not count. A different word (`East` for `West`) never matches.
+    """
     a, b = normalized_title(line), normalized_title(title)
-    if not a or len(line) > 2 * len(title) + 10:
+    if not a or not b or len(a) - len(b) > HEADING_EXTRA_LETTERS:
         return False
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= HEADING_SIMILARITY
+    letters = iter(a)
+    return all(ch in letters for ch in b)
 
 
 def parse_contents(lines: list[SourceLine]) -> list[ContentsEntry]:
@@ -372,9 +423,9 @@ def is_open(text: str) -> bool:
     return not SENTENCE_END.search(text)
 
 
-def continues(previous: SourceLine, following: SourceLine) -> bool:
+def continues(previous: SourceLine, following: SourceLine, repairs: Repairs) -> bool:
     """Whether `following` goes on with the paragraph `previous` was cut from."""
-    if previous.number in UNPUNCTUATED_ENDS or previous.number in LOSSES:
+    if previous.number in repairs.unpunctuated_ends or previous.number in repairs.losses:
         return False
     return is_open(previous.text) or following.text[:1].islower()
 
@@ -394,7 +445,8 @@ class Body:
     plates_after: int  # the chapter the plates follow
 
 
-def parse_body(lines: list[SourceLine], entries: list[ContentsEntry]) -> Body:
+def parse_body(lines: list[SourceLine], entries: list[ContentsEntry],
+               repairs: Repairs) -> Body:
     """Chapters, paragraphs and page breaks of the body, from the first chapter heading."""
     titles = [entry for entry in entries if entry.page_value.isdigit()]
     chapters: list[Chapter] = []
@@ -429,21 +481,22 @@ def parse_body(lines: list[SourceLine], entries: list[ContentsEntry]) -> Body:
             plates_after = chapter.number
             block = None
             continue
-        if line.number in GARBLED_LINES:
+        if line.number in repairs.garbled:
             chapter.content.append(Block([Segment(line, line.text)],
-                                         garbled=GARBLED_LINES[line.number]))
+                                         garbled=repairs.garbled[line.number]))
             block = None
             continue
-        quotation = line.number in QUOTATION_LINES
-        if block is not None and continues(block.last, line) and block.quotation == quotation:
-            join = "line" if block.last.number in WITHIN_PAGE_SPLITS else "page"
+        quotation = line.number in repairs.quotations
+        if (block is not None and continues(block.last, line, repairs)
+                and block.quotation == quotation):
+            join = "line" if block.last.number in repairs.within_page_splits else "page"
             block.segments.append(Segment(line, line.text, join, pending_page, pending_head))
         else:
             block = Block([Segment(line, line.text)], quotation=quotation)
             chapter.content.append(block)
         pending_page, pending_head = None, False
-        block.loss = LOSSES.get(line.number)
-        block.unpunctuated_end = line.number in UNPUNCTUATED_ENDS
+        block.loss = repairs.losses.get(line.number)
+        block.unpunctuated_end = line.number in repairs.unpunctuated_ends
         if block.loss:
             block = None
     return Body(chapters, captions, removals, plates_after)
@@ -459,6 +512,7 @@ class Context:
     vocabulary: object
     chapter_pages: list[tuple[int, int]]
     known_pages: set[str]
+    repairs: Repairs
     hyphens: list[str] = field(default_factory=list)
 
 
@@ -526,7 +580,20 @@ def build_paragraph(parent: etree._Element, xml_id: str, block: Block,
             "reason": "lost", "unit": "page", "extent": "unknown"})))
         inline.milestones.append((len(inline.text), editorial_note(block.loss)))
     fill(p, inline)
+    numbers = {segment.line.number for segment in block.segments}
+    for moved, after in context.repairs.transpositions:
+        if moved in numbers:
+            p.append(editorial_note(
+                f"The OCR gives source line {moved} (\u201c{_excerpt(block, moved)}\u201d) "
+                "before the five short lines that precede it in the printed order, at the "
+                f"foot of the same page; it is put back in its place, after source line "
+                f"{after}."))
     return p
+
+
+def _excerpt(block: Block, number: int) -> str:
+    text = next(s.line.text.strip() for s in block.segments if s.line.number == number)
+    return f"{' '.join(text.split()[:4])} \u2026 {' '.join(text.split()[-4:])}"
 
 
 def chapter_head(chapter: Chapter, context: Context) -> etree._Element:
@@ -648,22 +715,30 @@ def build_contents(front: etree._Element, entries: list[ContentsEntry],
             num.text = entry.page
 
 
-def build_foreword(front: etree._Element, lines: list[SourceLine], context: Context) -> None:
+def front_page(entries: list[ContentsEntry], title: str) -> str:
+    """The first page the contents give for a division of the front matter."""
+    return next(entry.page_value for entry in entries if entry.title == title)
+
+
+def build_foreword(front: etree._Element, lines: list[SourceLine],
+                   entries: list[ContentsEntry], context: Context) -> None:
     """The Foreword, its date as `dateline` and signature as `signed`."""
+    contents = next(i for i, line in enumerate(lines) if line.text.strip() == "Contents")
     start = next(i for i, line in enumerate(lines) if line.text.strip() == "Foreword"
-                 and line.number > 60)
-    end = next(i for i, line in enumerate(lines) if line.text.strip() == "List of Abbreviations")
+                 and i > contents and "\t" not in line.text)
+    end = next(i for i, line in enumerate(lines) if line.text.strip() == "List of Abbreviations"
+               and i > start)
     div = sub(front, "div", {"type": "foreword", "xml:id": f"{PREFIX}-foreword"})
-    div.append(page_break("vii"))
+    div.append(page_break(front_page(entries, "Foreword")))
     sub(div, "head", text="Foreword")
     body = lines[start + 1:end]
-    k = 0
-    for line in body[:-2]:
-        k += 1
+    for k, line in enumerate(body[:-2], 1):
         build_paragraph(div, f"{PREFIX}-foreword-p{k}", Block([Segment(line, line.text)]),
                         context)
     dateline = sub(div, "dateline")
-    sub(dateline, "date", {"when": "1977-11-07"}, body[-2].text.strip())
+    printed = body[-2].text.strip()
+    when = datetime.datetime.strptime(printed, "%B %d %Y").date().isoformat()
+    sub(dateline, "date", {"when": when}, printed)
     sub(div, "signed", text=body[-1].text.strip())
 
 
@@ -671,39 +746,39 @@ def build_foreword(front: etree._Element, lines: list[SourceLine], context: Cont
 #: (label, expansion, how the witness gives them). Labels and expansions are the
 #: witness's words; what is left over is kept as surplus in `ABBREVIATION_SURPLUS`.
 ABBREVIATION_REPAIRS: tuple[tuple[str, str, str], ...] = (
-    ("NMM", "National Minority Movement", "line 113 runs three labels (NMM NUWM OGPU) and their "
-     "three expansions together"),
+    ("NMM", "National Minority Movement", ("line 113 runs three labels (NMM NUWM OGPU) and their "
+     "three expansions together")),
     ("NUWM", "National Unemployed Workers' Movement", "line 113, second of three run together"),
     ("OGPU", "Unified State Political Administration", "line 113, third of three run together"),
     ("PCF", "French Communist Party", "line 114 runs two labels and two expansions together"),
     ("PCI", "Italian Communist Party", "line 114, second of two run together"),
-    ("Profintern", "Red International of Trade Unions (RILLI)", "line 115 gives two labels "
-     "(Profintern RSFSR) with the first expansion only"),
-    ("RSFSR", "Russian Socialist Federal Soviet Republic", "label on line 115, expansion at the "
-     "head of line 116"),
-    ("Sovkhoz(y)", "Soviet Farm(s)", "label inside a TeX array on line 116, expansion after "
-     "that of RSFSR"),
-    ("Sovnarkhoz(y)", "Council(s) of National Economy", "label inside the TeX array on line "
+    ("Profintern", "Red International of Trade Unions (RILLI)", ("line 115 gives two labels "
+     "(Profintern RSFSR) with the first expansion only")),
+    ("RSFSR", "Russian Socialist Federal Soviet Republic", ("label on line 115, expansion at the "
+     "head of line 116")),
+    ("Sovkhoz(y)", "Soviet Farm(s)", ("label inside a TeX array on line 116, expansion after "
+     "that of RSFSR")),
+    ("Sovnarkhoz(y)", "Council(s) of National Economy", ("label inside the TeX array on line "
      "116; its expansion, cut short there (\u201cCouncil(s) of National R\u201d), stands "
-     "whole at the head of line 117"),
-    ("Sovnarkom", "Council of People's Commissars", "line 117 runs two labels (Sovnarkom SPD) "
-     "after the previous expansion"),
-    ("SPD", "German Social-Democratic Party", "label on line 117, whose expansion is cut short "
-     "there (\u201cGerman Social D\u201d) and stands whole at the head of line 118"),
-    ("SR", "Social-Revolutionary", "line 118 gives two labels (SR TsIK); SR's expansion follows "
-     "that of SPD"),
-    ("TsIK", "Central Executive Committee", "label on line 118, expansion at the head of "
-     "line 119"),
-    ("USPD", "German Independent Social-Democratic", "label on line 119; its expansion follows "
-     "that of TsIK, its last word lost"),
-    ("USSR", "Union of Soviet Socialist Republics", "line 120 gives two labels (USSR VAPP) "
-     "with the first expansion only"),
-    ("VAPP", "All-Russian Association of Proletarian Writers", "label on line 120, expansion at "
-     "the head of line 121"),
-    ("Vesenkha", "Supreme Council of National Economy", "line 121 gives two labels and three "
-     "expansions, the first belonging to VAPP"),
-    ("VTsIK", "All-Russian Central Executive Committee", "line 121, the second label and the "
-     "third expansion"),
+     "whole at the head of line 117")),
+    ("Sovnarkom", "Council of People's Commissars", ("line 117 runs two labels (Sovnarkom SPD) "
+     "after the previous expansion")),
+    ("SPD", "German Social-Democratic Party", ("label on line 117, whose expansion is cut short "
+     "there (\u201cGerman Social D\u201d) and stands whole at the head of line 118")),
+    ("SR", "Social-Revolutionary", ("line 118 gives two labels (SR TsIK); SR's expansion follows "
+     "that of SPD")),
+    ("TsIK", "Central Executive Committee", ("label on line 118, expansion at the head of "
+     "line 119")),
+    ("USPD", "German Independent Social-Democratic", ("label on line 119; its expansion follows "
+     "that of TsIK, its last word lost")),
+    ("USSR", "Union of Soviet Socialist Republics", ("line 120 gives two labels (USSR VAPP) "
+     "with the first expansion only")),
+    ("VAPP", "All-Russian Association of Proletarian Writers", ("label on line 120, expansion at "
+     "the head of line 121")),
+    ("Vesenkha", "Supreme Council of National Economy", ("line 121 gives two labels and three "
+     "expansions, the first belonging to VAPP")),
+    ("VTsIK", "All-Russian Central Executive Committee", ("line 121, the second label and the "
+     "third expansion")),
 )
 
 #: Witness text in the scrambled columns that repeats other entries (kept as surplus).
@@ -713,24 +788,35 @@ ABBREVIATION_SURPLUS: tuple[tuple[int, str, str], ...] = (
     (116, "$\\begin{array}{c}", "TeX markup of the OCR around two labels"),
     (116, "\\\\", "TeX markup of the OCR between two labels"),
     (116, "\\end{array}$", "TeX markup of the OCR around two labels"),
-    (116, "Council(s) of National R", "the beginning of Sovnarkhoz(y)'s expansion, repeated "
-     "whole on line 117"),
+    (116, "Council(s) of National R", ("the beginning of Sovnarkhoz(y)'s expansion, repeated "
+     "whole on line 117")),
     (117, "German Social D", "the beginning of SPD's expansion, repeated whole on line 118"),
 )
 
 
-def build_abbreviations(front: etree._Element, lines: list[SourceLine],
-                        context: Context) -> None:
-    """The List of Abbreviations as `list type="gloss"`, the scrambled part rebuilt."""
-    start = next(i for i, line in enumerate(lines) if line.text.strip() == "List of Abbreviations")
+def build_abbreviations(front: etree._Element, lines: list[SourceLine], end: int,
+                        entries: list[ContentsEntry], repairs: Repairs) -> None:
+    """The List of Abbreviations as `list type="gloss"`, the scrambled part rebuilt.
+
+    `lines[:end]` ends before the half-title; the witness's entries are read as
+    `label \t expansion` lines (a line opening with a tab continues the expansion)
+    until the first line of another shape, where the OCR's columns are scrambled:
+    those are rebuilt from `ABBREVIATION_REPAIRS` if `repairs` say so, and refused
+    (ValueError) otherwise, never passed over in silence.
+    """
+    start = max(i for i, line in enumerate(lines[:end])
+                if line.text.strip() == "List of Abbreviations")
     div = sub(front, "div", {"type": "abbreviations", "xml:id": f"{PREFIX}-abbreviations"})
-    div.append(page_break("ix"))
+    div.append(page_break(front_page(entries, "List of Abbreviations")))
     sub(div, "head", text="List of Abbreviations")
     gloss = sub(div, "list", {"type": "gloss"})
     k = 0
     entries: list[tuple[str, str]] = []
-    for line in lines[start + 1:]:
-        if line.number >= 109:
+    scrambled = []
+    for index in range(start + 1, end):
+        line = lines[index]
+        if "\t" not in line.text:
+            scrambled = lines[index:end]
             break
         if line.text.startswith("\t"):  # the expansion's second printed line
             label, expansion = entries[-1]
@@ -742,6 +828,11 @@ def build_abbreviations(front: etree._Element, lines: list[SourceLine],
         k += 1
         sub(gloss, "label", text=label)
         sub(gloss, "item", {"xml:id": f"{PREFIX}-abbreviations-i{k}"}, expansion)
+    if scrambled and not repairs.abbreviations:
+        raise ValueError(f"list of abbreviations: lines {scrambled[0].number}-"
+                         f"{scrambled[-1].number} are not label/expansion pairs")
+    if not repairs.abbreviations:
+        return
     for label, expansion, how in ABBREVIATION_REPAIRS:
         k += 1
         sub(gloss, "label", {"resp": EDITOR}, label)
@@ -763,7 +854,6 @@ def build_abbreviations(front: etree._Element, lines: list[SourceLine],
         surplus = sub(trailer, "surplus", {"reason": "repeated"}, text)
         surplus.tail = " "
         trailer.append(editorial_note(f"Source line {number}: {why}."))
-    del context
 
 
 def build_half_title(front: etree._Element, line: SourceLine) -> None:
@@ -785,7 +875,7 @@ def number_page_breaks(text: etree._Element) -> int:
     breaks = [pb for pb in text.iter(f"{{{TEI_NS}}}pb") if pb.get("n", "0").isdigit()]
     numbered = 0
     known = [i for i, pb in enumerate(breaks) if pb.get("n", "").isdigit()]
-    for i, j in zip(known, known[1:]):
+    for i, j in itertools.pairwise(known):
         a, b = int(breaks[i].get("n")), int(breaks[j].get("n"))
         between = breaks[i + 1:j]
         if between and len(between) == b - a - 1:
@@ -797,10 +887,14 @@ def number_page_breaks(text: etree._Element) -> int:
             note = editorial_note(
                 f"This page break was found between the numbered pages {a} and {b}, where "
                 "none can be: the page number the OCR let slip into the text (or the first "
-                "page the contents give) is out of place by a page. No number is given.")
+                "page the contents give) is out of place by a page. No number is given here, "
+                "and the slipped number is kept where the OCR has it, with cert=\"low\".")
             pb = between[0]
             pb.addnext(note)
             note.tail, pb.tail = pb.tail, None
+            for witnessed in (breaks[i], breaks[j]):
+                if etree.QName(witnessed.getparent()).localname != "div":
+                    witnessed.set("cert", "low")
     return numbered
 
 
@@ -820,28 +914,28 @@ def header(removals: list[Removal], counts: dict[str, int]) -> etree._Element:
         edition="TEI edition, draft from the OCR witness",
         publisher="The Carr\u2013Rothstein TEI edition project",
         availability=(
-            "The text of the book is \u00a9 1979 Edward Hallett Carr and remains in "
+            ("The text of the book is \u00a9 1979 Edward Hallett Carr and remains in "
             "copyright. It is encoded here for research; no licence to reuse the text is "
             "given or implied. The encoding (markup and editorial notes) is the work of "
-            "the edition project.",
+            "the edition project."),
         ),
         source_bibl=("Edward Hallett Carr, The Russian Revolution: From Lenin to Stalin. "
                      "New York: The Free Press, A Division of Macmillan Publishing Co., Inc., "
                      "1979. First American Edition. ISBN 0-02-905140-1. Library of Congress "
                      "Catalog Card Number 79-2295. \u00a9 1979 Edward Hallett Carr."),
         source_notes=(
-            "Witness: an OCR plain text, sources/carr-russian-revolution-1979.ocr.txt "
+            ("Witness: an OCR plain text, sources/carr-russian-revolution-1979.ocr.txt "
             "(1,057 lines; sha256 5b8bc3673d7e33ea5add9405323e2fafe5a26c17d448f31512a72bc2"
             "90bea312). The plates are present only as their captions; the index the "
-            "cataloguing data mentions is not in the witness.",
+            "cataloguing data mentions is not in the witness."),
         ),
         project=(
-            "A digital edition of two histories of the Russian revolution, encoded in TEI "
-            "P5 from OCR witnesses, with every editorial intervention visible.",
+            ("A digital edition of two histories of the Russian revolution, encoded in TEI "
+            "P5 from OCR witnesses, with every editorial intervention visible."),
         ),
         editorial={
             "correction": (
-                "Errors of the OCR (and of printing) are corrected in the markup, never "
+                ("Errors of the OCR (and of printing) are corrected in the markup, never "
                 "silently: choice with sic (the witness) and corr (the correction, "
                 f"resp=\"{EDITOR}\", corr/@type the kind: dash, join, split, spelling, "
                 "punctuation, number). Stray characters are surplus; text the witness "
@@ -851,80 +945,91 @@ def header(removals: list[Removal], counts: dict[str, int]) -> etree._Element:
                 "searching for the OCR's patterns (a full stop before a lower-case word, a "
                 "hyphen standing for a dash, words run together or split); rare but "
                 "correct words and Russian names are left as printed. The table is "
-                "transform/readers/corrections/carr.tsv.",
-                f"Counts: {counts.get('corrections', 0)} corrections, "
-                f"{counts.get('surplus', 0)} surplus, {counts.get('gaps', 0)} gaps.",
+                "transform/readers/corrections/carr.tsv."),
+                (f"Counts: {counts.get('corrections', 0)} corrections, "
+                f"{counts.get('surplus', 0)} surplus, {counts.get('gaps', 0)} gaps."),
             ),
             "normalization": (
-                "Spelling, including Carr's British forms and transliterations, is kept as "
+                ("Spelling, including Carr's British forms and transliterations, is kept as "
                 "printed. Italics the OCR kept as *asterisks* are encoded as title (titles "
-                "of works), foreign (Russian words) or emph; the asterisks are dropped.",
+                "of works), foreign (Russian words) or emph; the asterisks are dropped."),
             ),
             "hyphenation": (
-                "A paragraph that the witness cut at a page end inside a word is rejoined "
+                ("A paragraph that the witness cut at a page end inside a word is rejoined "
                 "with pb break=\"no\" at the cut. The end-of-page hyphen is dropped when it "
                 "only divides the word and kept when the word is a compound; each case is "
                 "decided by the book's own usage, then an English word list "
-                "(transform.readers.common.decide_hyphen).",
+                "(transform.readers.common.decide_hyphen)."),
             ),
             "quotation": (
-                "Quotations set off as blocks in the book are quote elements; quotations "
-                "within the text keep their quotation marks.",
+                ("Quotations set off as blocks in the book are quote elements; quotations "
+                "within the text keep their quotation marks."),
             ),
             "segmentation": (
-                "The witness gives one paragraph a line, but cuts a paragraph wherever a "
+                ("The witness gives one paragraph a line, but cuts a paragraph wherever a "
                 "printed page ended; a line that stops mid-sentence (or the next line "
                 "beginning in lower case) is rejoined with the next, with a pb at the cut. "
                 "A page break that fell between paragraphs leaves no trace in the witness "
-                "and is not marked.",
+                "and is not marked."),
                 "In twelve places the OCR also cut a paragraph inside a page (mostly "
                 "before its last, short line; in one place it displaced that line, which "
                 "is put back in its place, see the note there). These cuts follow a page "
                 "end by far less than the 2,400 characters a page holds, so they are "
                 "rejoined without a pb (source lines "
                 + ", ".join(str(n) for n in sorted(WITHIN_PAGE_SPLITS)) + ").",
-                "Page numbers: pb/@n is given only where the number is known: the first "
+                ("Page numbers: pb/@n is given only where the number is known: the first "
                 "page of each chapter and of the Foreword and List of Abbreviations (from "
                 "the contents), and the page numbers the OCR let slip into the text as "
                 "lines of their own; a page break between two numbered ones is numbered "
                 "only if exactly the missing count of breaks was found between them. No "
-                "number is estimated.",
+                "number is estimated."),
                 "Removed from the text (recorded here): " + removed + ".",
             ),
             "interpretation": (
-                "Titles of works are title; cross-references (\u201csee p. 44 below\u201d) are "
+                ("Titles of works are title; cross-references (\u201csee p. 44 below\u201d) are "
                 "ref to the numbered page break where one exists, otherwise to the chapter "
                 "that holds the page (known from the contents' first pages), with the "
                 "printed page in @n. The chapter headings are matched to the titles of the "
                 "contents; a garbled heading is corrected in choice, a misplaced chapter "
-                "number is surplus.",
+                "number is surplus."),
             ),
         },
         languages=(("en", "English"), ("ru-Latn", "Russian, transliterated")),
-        changes=(("2026-11-23", EDITOR, "Up-converted from the OCR witness by "
-                  "transform.readers.carr (edition ingest carr)."),),
+        changes=(("2026-11-23", EDITOR, ("Up-converted from the OCR witness by "
+                  "transform.readers.carr (edition ingest carr).")),),
     )
     return build_header(spec)
 
 
 # ------------------------------------------------------------ the reader
 
-def read(source: Path) -> etree._ElementTree:
-    """Up-convert the Carr OCR witness at `source` into a TEI document."""
+def read(source: Path, repairs: Repairs | None = None) -> etree._ElementTree:
+    """Up-convert the Carr OCR witness at `source` into a TEI document.
+
+    `repairs` default to the reviewed ones when `source` is the witness they were
+    made for (checked by its sha256), to none otherwise.
+    """
+    repairs = repairs if repairs is not None else repairs_for(source)
     lines = load_witness(source)
-    corrections = load_corrections()
+    corrections = load_corrections(repairs.corrections)
     entries = parse_contents(lines)
     chapter_entries = [e for e in entries if e.page_value.isdigit()]
     chapter_pages = [(n, int(e.page_value)) for n, e in enumerate(chapter_entries, 1)]
-    half_title = next(line for line in lines if line.text.strip() == "THE RUSSIAN REVOLUTION"
-                      and line.number > 100)
-    body_lines = transposed([line for line in lines if line.number > half_title.number])
-    parsed = parse_body(body_lines, entries)
+    contents_end = next(i for i, line in enumerate(lines) if line is entries[-1].line)
+    abbreviations = next(i for i, line in enumerate(lines)
+                         if i > contents_end and line.text.strip() == "List of Abbreviations")
+    main_title = next(line.text.strip() for line in lines[:3] if line.text.isupper()
+                      and len(line.text.split()) > 1)
+    half_index = next(i for i, line in enumerate(lines)
+                      if i > abbreviations and line.text.strip() == main_title)
+    half_title = lines[half_index]
+    body_lines = transposed(lines[half_index + 1:], repairs.transpositions)
+    parsed = parse_body(body_lines, entries, repairs)
     if len(parsed.chapters) != len(chapter_entries):
         raise ValueError(f"found {len(parsed.chapters)} chapter headings, "
                          f"the contents list {len(chapter_entries)}")
     context = Context(corrections, book_vocabulary(line.text for line in lines),
-                      chapter_pages, {e.page_value for e in chapter_entries})
+                      chapter_pages, {e.page_value for e in chapter_entries}, repairs)
 
     root = tei("TEI", {"xml:id": f"{PREFIX}-book", "xml:lang": "en"})
     text = tei("text")
@@ -933,15 +1038,14 @@ def read(source: Path) -> etree._ElementTree:
     build_copyright(front, lines)
     chapter_ids = [f"{PREFIX}-ch{c.number}" for c in parsed.chapters]
     build_contents(front, entries, chapter_ids)
-    build_foreword(front, lines, context)
-    build_abbreviations(front, lines, context)
+    build_foreword(front, lines, entries, context)
+    build_abbreviations(front, lines, half_index, entries, repairs)
     build_half_title(front, half_title)
     body = sub(text, "body")
     for chapter in parsed.chapters:
         build_chapter(body, chapter, context)
         if chapter.number == parsed.plates_after and parsed.captions:
             build_plates(body, parsed.captions)
-    add_chapter_notes(text, parsed)
     number_page_breaks(text)
     root.append(header(parsed.removals, count_interventions_of(text)))
     root.append(text)
@@ -955,20 +1059,3 @@ def count_interventions_of(text: etree._Element) -> dict[str, int]:
         "surplus": len(text.findall(".//t:surplus", ns)),
         "gaps": len(text.findall(".//t:gap", ns)),
     }
-
-
-def add_chapter_notes(text: etree._Element, parsed: Body) -> None:
-    """Editorial notes where the witness is displaced (the transposition)."""
-    ns = {"t": TEI_NS}
-    for moved, after in TRANSPOSITIONS:
-        del after
-        for p in text.iterfind(".//t:p", ns):
-            if "for two dissentient drafts" in "".join(p.itertext()):
-                p.append(editorial_note(
-                    f"The words \u201cfor two dissentient drafts \u2026 the \u201cfever\u201d\u201d "
-                    f"stand in the witness (source line {moved}) before \u201cbilities was "
-                    "emphasized\u201d, between the end of the first line of a page's last "
-                    "sentence and the five short lines that continue it; they are put back in "
-                    "the printed order."))
-                break
-    del parsed
