@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from lxml import etree, isoschematron
@@ -55,10 +55,19 @@ class ParsedFile:
     path: Path
     tree: etree._ElementTree
     lines: list[str]
+    _by_line: dict[int, list[etree._Element]] | None = None
 
-    @property
+    @cached_property
     def shown(self) -> str:
         return display_path(self.path)
+
+    def elements_on_line(self, line: int) -> list[etree._Element]:
+        """The elements whose start tag lxml places on `line`, in document order."""
+        if self._by_line is None:
+            self._by_line = defaultdict(list)
+            for element in self.tree.iter():
+                self._by_line[element.sourceline or 0].append(element)
+        return self._by_line.get(line, [])
 
 
 # ------------------------------------------------------------------ locating
@@ -75,12 +84,8 @@ def locate(parsed: ParsedFile, element: etree._Element) -> tuple[int, int]:
     if not line or line > len(parsed.lines) or not isinstance(element.tag, str):
         return (line or 0, 0)
     name = etree.QName(element).localname
-    before = 0
-    for other in parsed.tree.iter(element.tag):
-        if other is element:
-            break
-        if other.sourceline == line:
-            before += 1
+    same_line = [e for e in parsed.elements_on_line(line) if e.tag == element.tag]
+    before = next((i for i, e in enumerate(same_line) if e is element), 0)
     tag = re.compile(rf"<(?:\w+:)?{re.escape(name)}(?=[\s/>]|$)")
     starts = [m.start() for m in tag.finditer(parsed.lines[line - 1])]
     if before < len(starts):
@@ -240,48 +245,54 @@ def check_rules(files: list[ParsedFile], context: list[ParsedFile], report: Repo
     books = sum(1 for parsed in members if parsed.path.name not in REGISTER_FILES)
     corpus.set("books", str(books))
     rules = edition_rules()
-    corpus_tree = etree.ElementTree(corpus)
-    if rules.validate(corpus_tree):
+    if rules.validate(etree.ElementTree(corpus)):
         return
     svrl = rules.validation_report
     for failure in svrl.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
-        location = failure.get("location", "")
-        nodes = corpus_tree.xpath(location) if location else []
-        node = nodes[0] if nodes else None
-        if isinstance(node, etree._Element):
-            element = node
-        elif node is not None and hasattr(node, "getparent"):
-            element = node.getparent()
-        else:
-            element = None
-        if element is None:
+        found = follow_location(failure.get("location", ""), members)
+        if found is None:
             continue
-        top = element
-        while top.getparent() is not None and top.getparent() is not corpus:
-            top = top.getparent()
-        position = corpus.index(top)
+        position, element = found
         if position >= len(files):
             continue
         parsed = members[position]
-        original = _original_element(parsed, top, element)
         level = "warning" if failure.get("role") == "warning" else "error"
         text = " ".join("".join(failure.find("svrl:text", SVRL).itertext()).split())
-        line, col = locate(parsed, original) if original is not None else (0, 0)
+        line, col = locate(parsed, element)
         code = (failure.get("id") or "schematron").split(".")[0]
         if code == "stray-marker":
             line, col = locate_character(parsed, line, col, FOOTNOTE_MARKERS)
-        report.add(Diagnostic(parsed.shown, line, col, level, text,
-                              code))
+        report.add(Diagnostic(parsed.shown, line, col, level, text, code))
 
 
-def _original_element(parsed: ParsedFile, copied_root: etree._Element,
-                      copied: etree._Element) -> etree._Element | None:
-    """The element of the parsed file that `copied` (in the corpus copy) stands for."""
-    path = copied_root.getroottree().getpath(copied)
-    root_path = copied_root.getroottree().getpath(copied_root)
-    relative = path[len(root_path):]
-    found = parsed.tree.xpath("/*" + relative) if relative else [parsed.tree.getroot()]
-    return found[0] if found else None
+_STEP = re.compile(r"/\*\[local-name\(\)='([^']+)' and namespace-uri\(\)='([^']*)'\](?:\[(\d+)\])?")
+
+
+def follow_location(location: str, members: list[ParsedFile]) -> tuple[int, etree._Element] | None:
+    """The file (its position among `members`) and element an SVRL location names.
+
+    The location is a path from the corpus wrapper (`/*[local-name()='corpus' …]
+    /*[local-name()='TEI' …][2]/…`); its steps are followed in the original
+    file's tree, child by child, instead of evaluating the path as XPath, which
+    would test every sibling at every step.
+    """
+    steps = _STEP.findall(location)
+    if len(steps) < 2:
+        return None
+    position = int(steps[1][2] or 1) - 1
+    if position >= len(members):
+        return None
+    element = members[position].tree.getroot()
+    for local, namespace, index in steps[2:]:
+        tag = f"{{{namespace}}}{local}" if namespace else local
+        wanted = int(index or 1)
+        for count, child in enumerate(element.iterchildren(tag), start=1):
+            if count == wanted:
+                element = child
+                break
+        else:
+            return None
+    return position, element
 
 
 def check_tei_all(files: list[ParsedFile], report: Report) -> None:
