@@ -114,6 +114,7 @@ class RenderedDivision:
     content: Markup
     anchors: tuple[PageAnchor, ...]
     has_interventions: bool
+    ids: frozenset[str]
 
 
 def build_date() -> str:
@@ -173,10 +174,10 @@ class SiteWriter:
             for node in root.iter() for cls in _INTERVENTION_CLASSES
         )
         return RenderedDivision(division, _serialise(root), tuple(ctx.page_anchors),
-                                has_interventions)
+                                has_interventions, frozenset(ctx.ids))
 
-    def render_fragment(self, elements: list[etree._Element], page: str, source: str) -> Markup:
-        ctx = RenderContext(page, source, self.edition.targets)
+    def render_fragment(self, elements: list[etree._Element], ctx: RenderContext) -> Markup:
+        """Header material shown on a page; one context per page keeps its ids unique."""
         root = self.renderer.render_page(elements, ctx)
         self.diagnostics.extend(ctx.diagnostics)
         return _serialise(root)
@@ -265,7 +266,8 @@ class SiteWriter:
         chrome = self.chrome(path, book.title, book.lang, self.citation(book, None, path),
                              [(EDITION_TITLE, urls.HOME), (book.title, path)], book,
                              None, first)
-        source = (self.render_fragment([book.source_bibl], path, book.source.name)
+        ctx = RenderContext(path, book.source.name, self.edition.targets, ids=set(home.ids))
+        source = (self.render_fragment([book.source_bibl], ctx)
                   if book.source_bibl is not None else Markup(""))
         page = BookPage(
             chrome, book.title, book.author, book.year, source, home.content,
@@ -279,20 +281,23 @@ class SiteWriter:
     def landing_page(self) -> RenderedPage:
         path = urls.HOME
         summaries = []
+        ctx = RenderContext(path, "", self.edition.targets)
+        project = (self.render_fragment(list(self.edition.books[0].project), ctx)
+                   if self.edition.books else Markup(""))
         for book in self.edition.books:
+            ctx.source = book.source.name
             principles = tuple(
                 Principle(_PRINCIPLE_LABELS.get(etree.QName(part).localname,
                                                 etree.QName(part).localname),
                           self.render_fragment([part] if etree.QName(part).localname == "p"
-                                               else list(part), path, book.source.name))
+                                               else list(part), ctx))
                 for part in book.editorial
             )
             summaries.append(BookSummary(
                 book.title, book.author, book.year, urls.relative(path, book.home.path),
-                self.render_fragment([book.source_bibl], path, book.source.name)
+                self.render_fragment([book.source_bibl], ctx)
                 if book.source_bibl is not None else Markup(""),
-                self.render_fragment([p for a in book.availability for p in a], path,
-                                     book.source.name),
+                self.render_fragment([p for a in book.availability for p in a], ctx),
                 principles,
                 Link(book.source.name, urls.relative(path, urls.tei_source(book.source.name))),
                 sum(1 for d in book.divisions if d.kind == "chapter"),
@@ -306,8 +311,8 @@ class SiteWriter:
         index_links = tuple(Link(label, urls.relative(path, urls.register_list(kind)))
                             for kind, label in (("persons", "People"), ("places", "Places"),
                                                 ("orgs", "Organisations")))
-        return self._page("landing.html", LandingPage(chrome, tuple(summaries), example,
-                                                     index_links))
+        return self._page("landing.html", LandingPage(chrome, project, tuple(summaries),
+                                                     example, index_links))
 
     def pages_page(self) -> RenderedPage:
         path = urls.PAGES

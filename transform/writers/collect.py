@@ -46,6 +46,8 @@ _xp_availability = etree.XPath("tei:teiHeader/tei:fileDesc/tei:publicationStmt/t
                                namespaces=NSMAP)
 _xp_editorial = etree.XPath("tei:teiHeader/tei:encodingDesc/tei:editorialDecl/*",
                             namespaces=NSMAP)
+_xp_project = etree.XPath("tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p",
+                          namespaces=NSMAP)
 _xp_text_parts = etree.XPath("tei:text/tei:front | tei:text/tei:body | tei:text/tei:back",
                              namespaces=NSMAP)
 _xp_entries = etree.XPath("//tei:person[@xml:id] | //tei:place[@xml:id] | //tei:org[@xml:id]",
@@ -118,6 +120,7 @@ class BookEdition:
     source_bibl: etree._Element | None
     availability: tuple[etree._Element, ...]
     editorial: tuple[etree._Element, ...]
+    project: tuple[etree._Element, ...]
     home: Division
     divisions: tuple[Division, ...]
 
@@ -253,6 +256,7 @@ def collect_book(book: Book, path: Path) -> BookEdition:
         source_bibl=source_bibl[0] if source_bibl else None,
         availability=tuple(_xp_availability(root)),
         editorial=tuple(_xp_editorial(root)),
+        project=tuple(_xp_project(root)),
         home=home,
         divisions=tuple(divisions),
     )

@@ -109,6 +109,7 @@ class BookSummary:
 @dataclass(frozen=True)
 class LandingPage:
     chrome: Chrome
+    project: Markup
     books: tuple[BookSummary, ...]
     citation_example: str
     index_links: tuple[Link, ...]

