@@ -33,6 +33,7 @@ from lxml import etree
 from transform.books import TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
+    HyphenDecision,
     Responsibility,
     append_text,
     book_vocabulary,
@@ -666,10 +667,10 @@ class RenderContext:
         self.footnote_count = 0
         self.hyphen_log: list[tuple[int, str, bool, str]] = []
 
-    def hyphen(self, left: str, right: str):  # noqa: ANN201 - HyphenDecision
+    def hyphen(self, left: str, right: str) -> HyphenDecision:
         return decide_hyphen(left, right, self.vocabulary, HYPHEN_OVERRIDES)
 
-    def record_hyphen(self, decision, lineno: int) -> None:  # noqa: ANN001
+    def record_hyphen(self, decision: HyphenDecision, lineno: int) -> None:
         self.hyphen_log.append((lineno, decision.joined, decision.keep, decision.reason))
 
     def page_break(self, page: Page, word_inside: bool) -> etree._Element:
@@ -879,92 +880,129 @@ INDEX_NOTE = (
 
 # ---------------------------------------------------------------------- index
 
-#: Index lines (as printed) that open a sub-entry although nothing in their shape says so.
-INDEX_SUBENTRIES: frozenset[str] = frozenset()
-#: Index lines that open a main entry although their shape suggests a sub-entry.
-INDEX_MAIN_ENTRIES: frozenset[str] = frozenset()
+#: Index lines (their first words as printed) that open a sub-entry of the entry before:
+#: capitalised qualifiers out of alphabetical order, found by `index_order_breaks` and
+#: checked by reading.
+INDEX_SUBENTRIES: tuple[str, ...] = (
+    "Russian, 16-9",  # under Capital
+    "Communist Party, 39",  # under Congresses (Conferences)
+    "Social-Democratic, 24-5",  # under Congresses (Conferences)
+    "Republic, 83",  # under Checkoslovak Legion
+    "1945 plans for",  # under Germany, relations with
+)
+#: Index lines that open a main entry although their shape suggests otherwise.
+INDEX_MAIN_ENTRIES: tuple[str, ...] = ()
 
 
-def index_line_continues(previous: str, text: str) -> bool:
-    """Whether an index line continues the entry of the line before it."""
-    if re.match(r"\d", text):
-        return True
-    return not re.search(r"[.,;]\s*$|\d\s*$", previous)
+@dataclass
+class IndexEntry:
+    """One entry of the printed index: its lines (and page starts), main or sub-entry."""
+
+    subentry: bool
+    items: list[Item]
+
+    @property
+    def text(self) -> str:
+        return " ".join(item.stripped for item in self.items if isinstance(item, SourceLine))
 
 
-def index_line_is_subentry(text: str, main_heading: str, main_has_refs: bool) -> bool:
-    """Whether a new index line is a sub-entry of the current main entry."""
-    if text in INDEX_MAIN_ENTRIES:
+def index_line_continues(entry_text: str, previous: str, text: str) -> bool:
+    """Whether an index line continues the entry before it (rather than opening one)."""
+    if text.startswith(INDEX_MAIN_ENTRIES) or text.startswith(INDEX_SUBENTRIES):
         return False
-    if text in INDEX_SUBENTRIES or text.startswith("(") or text[:1].islower():
+    if re.match(r"\d|See also\b|also\b", text):
         return True
-    if not main_has_refs:
+    if previous.endswith(";") or (text.startswith("(") and previous.endswith(",")):
         return True
-    key = re.sub(r"[^a-z]", "", text.split(",")[0].lower())
-    main_key = re.sub(r"[^a-z]", "", main_heading.lower())
-    return bool(key) and key < main_key[: len(key)]
+    if re.search(r"\b[Ss]ee\b", entry_text) and not previous.endswith("."):
+        # A cross-reference runs on until a heading with its own page numbers begins.
+        return not re.match(r"[A-Z‘'][^,]*,\s*\d", text)
+    return not re.search(r"[.,;]$|\d$", previous)
 
 
-def build_index(div: etree._Element, items: Sequence[Item], context: RenderContext) -> None:
-    """The printed index as a list: one item per entry, sub-entries as nested lists."""
-    entries: list[tuple[bool, list[Item]]] = []
+def index_line_is_subentry(text: str) -> bool:
+    """Whether a new index line is a sub-entry of the main entry before it."""
+    if text.startswith(INDEX_MAIN_ENTRIES):
+        return False
+    return text.startswith(INDEX_SUBENTRIES) or text[:1].islower() or text[:1] == "("
+
+
+def index_entries(items: Sequence[Item]) -> tuple[list[Item], list[IndexEntry]]:
+    """The index cut into entries; page starts before the first entry are returned apart."""
+    entries: list[IndexEntry] = []
     leading: list[Item] = []
-    previous_text = ""
-    main_heading = ""
-    main_has_refs = True
+    waiting: list[Item] = []
+    previous = ""
     for item in items:
         if isinstance(item, PageStart):
-            (entries[-1][1] if entries else leading).append(item)
+            waiting.append(item)
             continue
         text = item.stripped
         if not text:
             continue
-        if entries and index_line_continues(previous_text, text):
-            entries[-1][1].append(item)
-            if re.search(r"\d", text):
-                if not entries[-1][0]:
-                    main_has_refs = True
+        if entries and index_line_continues(entries[-1].text, previous, text):
+            entries[-1].items.extend([*waiting, item])
         else:
-            subentry = bool(entries) and index_line_is_subentry(text, main_heading, main_has_refs)
-            # Page starts waiting at the end of the previous entry open this one.
-            moved: list[Item] = []
-            if entries:
-                while entries[-1][1] and isinstance(entries[-1][1][-1], PageStart):
-                    moved.insert(0, entries[-1][1].pop())
-            entries.append((subentry, [*moved, item]))
-            if not subentry:
-                main_heading = text.split(",")[0]
-                main_has_refs = bool(re.search(r"\d", text))
-        previous_text = text
+            if not entries:
+                leading.extend(waiting)
+                waiting = []
+            entries.append(IndexEntry(bool(entries) and index_line_is_subentry(text),
+                                      [*waiting, item]))
+        waiting = []
+        previous = text
+    if waiting:
+        raise WitnessError("page start after the last index entry")
+    return leading, entries
+
+
+def index_sort_key(text: str) -> str:
+    """The alphabetical key of an index heading (letters of its first words)."""
+    return re.sub(r"[^a-z]", "", text.split(",")[0].lower())
+
+
+def index_order_breaks(entries: Sequence[IndexEntry]) -> list[str]:
+    """Main entries out of alphabetical order: candidates for sub-entries, for review."""
+    breaks = []
+    previous_key = ""
+    for number, entry in enumerate(entries):
+        if entry.subentry:
+            continue
+        key = index_sort_key(entry.text)
+        following = next((index_sort_key(e.text) for e in entries[number + 1:]
+                          if not e.subentry), "~")
+        if key < previous_key or key > following:
+            breaks.append(entry.text[:40])
+        previous_key = key if not (key < previous_key) else previous_key
+    return breaks
+
+
+def build_index(div: etree._Element, items: Sequence[Item], context: RenderContext) -> None:
+    """The printed index as a list: one item per entry, sub-entries as nested lists."""
+    leading, entries = index_entries(items)
     for page_start in leading:
         assert isinstance(page_start, PageStart)
         div.append(context.page_break(page_start.page, False))
     top = sub(div, "list", {"type": "index", "xml:id": make_id(BOOK, "index", "list")})
     main_count = 0
-    current_item: etree._Element | None = None
+    main_item: etree._Element | None = None
     sub_list: etree._Element | None = None
-    sub_count = 0
-    for subentry, entry_items in entries:
-        if subentry and current_item is not None:
+    for entry in entries:
+        rest = list(entry.items)
+        if entry.subentry and main_item is not None:
             if sub_list is None:
-                sub_list = sub(current_item, "list")
-                sub_count = 0
-            sub_count += 1
-            parent_id = current_item.get(f"{{{XML_NS}}}id")
-            target = sub(sub_list, "item", {"xml:id": f"{parent_id}-i{sub_count}"})
+                sub_list = sub(main_item, "list")
+            while rest and isinstance(rest[0], PageStart):
+                sub_list.append(context.page_break(rest.pop(0).page, False))
+            parent_id = main_item.get(f"{{{XML_NS}}}id")
+            number = len(sub_list.findall(f"{{{TEI_NS}}}item")) + 1
+            target = sub(sub_list, "item", {"xml:id": f"{parent_id}-i{number}"})
         else:
+            while rest and isinstance(rest[0], PageStart):
+                top.append(context.page_break(rest.pop(0).page, False))
             main_count += 1
-            current_item = sub(top, "item", {"xml:id": make_id(BOOK, "index", f"i{main_count}")})
+            main_item = sub(top, "item", {"xml:id": make_id(BOOK, "index", f"i{main_count}")})
             sub_list = None
-            target = current_item
-        rest = list(entry_items)
-        if target is current_item and not subentry:
-            while rest and isinstance(rest[0], PageStart):
-                top.insert(top.index(current_item), context.page_break(rest.pop(0).page, False))
-        elif target is not current_item:
-            while rest and isinstance(rest[0], PageStart):
-                assert sub_list is not None
-                sub_list.insert(sub_list.index(target), context.page_break(rest.pop(0).page, False))
+            target = main_item
         InlineBuilder(target, context).add_items(rest)
 
 
@@ -1120,4 +1158,4 @@ def iter_hyphen_decisions(source: Path) -> Iterator[tuple[int, str, bool, str]]:
     yield from context.hyphen_log
 
 
-__all__ = ["read", "parse_witness", "iter_hyphen_decisions", "core_word"]
+__all__ = ["core_word", "iter_hyphen_decisions", "parse_witness", "read"]
