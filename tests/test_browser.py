@@ -1,0 +1,217 @@
+"""The site in a real browser: headless Debian Chromium driven by Playwright (no download).
+
+Skips loudly when Chromium or Playwright is missing; fails instead when CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from transform.books import TEI_DIR
+from transform.site import build_site
+from transform.writers.collect import book_paths
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
+
+
+def _missing(reason: str) -> None:
+    message = f"BROWSER TESTS NOT RUN: {reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install playwright)")
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build_site(out, FIXTURE_TEI)
+    return out
+
+
+class Reader:
+    """A browser tab that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser: object, javascript: bool = True) -> None:
+        self.context = browser.new_context(java_script_enabled=javascript)  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error"
+                     else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open(self, site: Path, path: str) -> None:
+        self.page.goto((site / path).as_uri())
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def reader(browser: object) -> Iterator[Reader]:
+    tab = Reader(browser)
+    yield tab
+    assert tab.errors == []  # no console errors on any page the test visited
+    tab.close()
+
+
+@pytest.fixture
+def reader_without_js(browser: object) -> Iterator[Reader]:
+    tab = Reader(browser, javascript=False)
+    yield tab
+    tab.close()
+
+
+def test_footnote_call_to_note_and_back(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch01.html")
+    page = reader.page
+    page.click("a[href='#roth-fn-1']")
+    assert page.url.endswith("#roth-fn-1")
+    assert page.is_visible("li#roth-fn-1")
+    assert "Agrarian Question" in page.inner_text("li#roth-fn-1")
+    page.click("li#roth-fn-1 a.note-back")
+    assert page.url.endswith("#roth-fn-1-call")
+
+
+def test_footnote_popover_on_hover_and_focus(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch01.html")
+    page = reader.page
+    page.hover("a[href='#roth-fn-1']")
+    popover = page.locator("#edition-popover")
+    assert popover.is_visible()
+    assert "Agrarian Question" in popover.inner_text()
+    page.keyboard.press("Escape")
+    assert not popover.is_visible()
+    page.focus("a[href='#roth-fn-2']")
+    assert "second note" in popover.inner_text()
+    assert page.get_attribute("a[href='#roth-fn-2']", "aria-describedby") == "edition-popover"
+
+
+def test_name_links_to_its_index_entry_with_a_hover_card(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch01.html")
+    page = reader.page
+    name = page.locator("a[data-name='persons/lenin']").first
+    href = name.evaluate("a => a.href")
+    assert href == (site / "index" / "persons" / "lenin.html").as_uri()
+    name.hover()
+    card = page.locator("#edition-popover").inner_text()
+    assert "Lenin, Vladimir Ilyich" in card and "1870–1924" in card
+    assert "Leader of the Bolsheviks" in card
+
+
+@pytest.mark.parametrize(("book", "number", "expected"), [
+    ("rothstein", "2", "rothstein/ch01.html#p2"),
+    ("rothstein", "vii", "rothstein/preface.html#pvii"),
+    ("carr", "10", "carr/ch02.html#p10"),
+])
+def test_go_to_page(reader: Reader, site: Path, book: str, number: str, expected: str) -> None:
+    reader.open(site, "carr/ch01.html")
+    page = reader.page
+    page.select_option("#goto-book", book)
+    page.fill("#goto-page", number)
+    page.click("form.goto button")
+    page.wait_for_url(f"**/{expected}")
+    assert page.url == (site / expected.split("#")[0]).as_uri() + "#" + expected.split("#")[1]
+    assert page.is_visible(f"#{expected.split('#')[1]}") or page.locator(
+        f"#{expected.split('#')[1]}").count() == 1
+
+
+def test_go_to_a_page_that_does_not_exist(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch02.html")
+    page = reader.page
+    page.fill("#goto-page", "999")
+    page.click("form.goto button")
+    assert "No printed page 999" in page.inner_text(".goto-message")
+    assert page.url.endswith("rothstein/ch02.html")
+
+
+def test_toggle_original_readings(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch01.html")
+    page = reader.page
+    corrected = page.locator("#roth-ch1-s1-p1 .corrected")
+    original = page.locator("#roth-ch1-s1-p1 .original")
+    assert corrected.is_visible() and not original.is_visible()
+    assert page.get_attribute("#roth-ch1-s1-p1 .tei-choice", "title") == "Printed: poar"
+    assert not page.locator(".tei-supplied").first.is_hidden()
+    page.check("#show-original")
+    assert original.is_visible() and not corrected.is_visible()
+    assert original.inner_text() == "poar"
+    assert page.locator(".tei-supplied").first.is_hidden()
+    page.uncheck("#show-original")
+    assert corrected.is_visible() and not original.is_visible()
+
+
+def test_every_page_loads_without_console_errors(reader: Reader, site: Path) -> None:
+    for path in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
+        reader.open(site, path)
+        assert reader.page.title()
+
+
+def test_without_javascript_notes_and_links_still_work(reader_without_js: Reader,
+                                                       site: Path) -> None:
+    reader_without_js.open(site, "rothstein/ch01.html")
+    page = reader_without_js.page
+    page.click("a[href='#roth-fn-1']")
+    assert page.url.endswith("#roth-fn-1")
+    assert page.is_visible("li#roth-fn-1")
+    page.click("li#roth-fn-1 a.note-back")
+    assert page.url.endswith("#roth-fn-1-call")
+    assert page.locator("a[data-name='persons/lenin']").first.evaluate("a => a.href") == (
+        site / "index" / "persons" / "lenin.html").as_uri()
+    assert page.locator("#edition-popover").count() == 0
+    # the toggle is plain CSS: it works without JavaScript too
+    page.check("#show-original")
+    assert page.locator("#roth-ch1-s1-p1 .original").is_visible()
+    # go-to-page falls back to the list of every printed page
+    page.fill("#goto-page", "2")
+    page.click("form.goto button")
+    page.wait_for_load_state()
+    assert "/pages.html" in page.url
+    page.click("#rothstein-p2 a")
+    assert page.url.endswith("rothstein/ch01.html#p2")
+
+
+@pytest.mark.corpus
+def test_go_to_page_in_the_real_books(browser: object, tmp_path: Path) -> None:
+    books = {book.key for book, _ in book_paths(TEI_DIR)}
+    if books != {"rothstein", "carr"}:
+        pytest.skip("both books are not yet in tei/")
+    out = tmp_path / "site"
+    build_site(out, TEI_DIR, validate=False)
+    tab = Reader(browser)
+    try:
+        for book, number in (("rothstein", "58"), ("carr", "67")):
+            tab.open(out, "index.html")
+            tab.page.select_option("#goto-book", book)
+            tab.page.fill("#goto-page", number)
+            tab.page.click("form.goto button")
+            tab.page.wait_for_url(f"**/{book}/*.html#p{number}")
+            assert tab.page.locator(f"#p{number}").count() == 1
+        assert tab.errors == []
+    finally:
+        tab.close()
