@@ -62,6 +62,15 @@ LOSSES: dict[int, str] = {
           "and with it the end of chapter 6, is missing from the OCR."),
 }
 
+#: Lines at whose end words are lost although the paragraph goes on in the next line
+#: (the sentence breaks off at a page end and resumes elsewhere in it).
+JOIN_LOSSES: dict[int, str] = {
+    315: ("Words are missing here: the witness goes from \u201cThe\u201d at the foot of a "
+          "page to \u201cArmenia, Georgia and Azerbaijan\u2014to unite\u201d at the head of "
+          "the next; the words between, which told how the three republics came to unite, "
+          "are lost."),
+}
+
 #: Lines that end a paragraph although their final full stop is lost.
 UNPUNCTUATED_ENDS: frozenset[int] = frozenset({251, 740, 802})
 
@@ -95,6 +104,7 @@ class Repairs:
 
     garbled: dict[int, str] = field(default_factory=dict)
     losses: dict[int, str] = field(default_factory=dict)
+    join_losses: dict[int, str] = field(default_factory=dict)
     unpunctuated_ends: frozenset[int] = frozenset()
     transpositions: tuple[tuple[int, int], ...] = ()
     within_page_splits: frozenset[int] = frozenset()
@@ -106,6 +116,7 @@ class Repairs:
 WITNESS_REPAIRS = Repairs(
     garbled=GARBLED_LINES,
     losses=LOSSES,
+    join_losses=JOIN_LOSSES,
     unpunctuated_ends=UNPUNCTUATED_ENDS,
     transpositions=TRANSPOSITIONS,
     within_page_splits=WITHIN_PAGE_SPLITS,
@@ -145,7 +156,11 @@ RUSSIAN_ITALICS: frozenset[str] = frozenset({"dvor", "dvors", "kulak", "kulaks",
 
 #: End-of-page hyphens the book's evidence would decide wrongly: `Constitutional-De-`
 #: + `mocratic` is the compound Constitutional-Democratic, divided after "De".
-HYPHEN_OVERRIDES: dict[str, bool] = {"constitutional-de-mocratic": False}
+HYPHEN_OVERRIDES: dict[str, bool] = {
+    "constitutional-de-mocratic": False,
+    # the book prints `pre-eminent`, and hyphenates re-, pre- compounds throughout
+    "pre-eminence": True,
+}
 
 #: Stray letters a chapter heading or running head may carry beyond its title.
 HEADING_EXTRA_LETTERS = 3
@@ -534,6 +549,7 @@ def page_break(n: str | None = None, word_break: bool = False) -> etree._Element
 def block_inline(block: Block, context: Context) -> Inline:
     """Join a block's segments into one text with page breaks and corrections."""
     inline = Inline()
+    previous_line = block.segments[0].line
     for segment in block.segments:
         text = segment.text.strip()
         if segment.join != "start":
@@ -551,9 +567,15 @@ def block_inline(block: Block, context: Context) -> Inline:
             if segment.join == "page":
                 inline.milestones.append(
                     (len(inline.text), page_break(segment.page_n, word_break)))
+            lost = context.repairs.join_losses.get(previous_line.number)
+            if lost:
+                inline.milestones.append((len(inline.text), tei("gap", {
+                    "reason": "lost", "extent": "unknown"})))
+                inline.milestones.append((len(inline.text), editorial_note(lost)))
         offset = len(inline.text)
         add_corrections(inline, offset, segment.line, text, context.corrections)
         inline.text += text
+        previous_line = segment.line
     add_phrase_markup(inline, context.chapter_pages, context.known_pages)
     if block.unpunctuated_end:
         inline.spans.append(Span(len(inline.text), len(inline.text), "supplied", ".",
