@@ -50,8 +50,14 @@ from transform.readers.common import (
 BOOK = "roth"
 CORRECTIONS = Path(__file__).parent / "corrections" / "rothstein.tsv"
 
-#: Running heads other than the chapter titles (which are read from the chapter openings).
-FIXED_RUNNING_HEADS = ("A History of the U.S.S.R.", "Preface", "Index")
+#: The running heads: the book's title (left-hand pages), Preface, Index and the chapter
+#: titles (right-hand pages); chapter titles are also read from the chapter openings.
+FIXED_RUNNING_HEADS = (
+    "A History of the U.S.S.R.", "Preface", "Index",
+    "The Causes of the Russian Revolution", "The Breathing Space", "Invasion and Civil War",
+    "Rebuilding and Industrializing", "Foundations Completed", "The New Society",
+    "The Road to Communism 1939-1941", "The Soviet Union at War",
+)
 #: Footnote markers in the order the printer used them on a page.
 FOOTNOTE_MARKERS = "*†‡§"
 PAGE_NUMBER = re.compile(r"\s*(\d{1,3})\s*")
@@ -1145,6 +1151,10 @@ def read(source: Path) -> etree._ElementTree:
     root = tei("TEI", {"xml:id": f"{BOOK}-book", "xml:lang": "en"})
     root.append(build_header(header_spec(pages, context.footnote_count)))
     root.append(builder.text)
+    for part in (builder.front, builder.back):
+        if not len(part):
+            # An excerpt may have no front or back matter; TEI wants none rather than empty.
+            builder.text.remove(part)
     return etree.ElementTree(root)
 
 
