@@ -45,6 +45,10 @@ def test_fixture_site_links_resolve(fixture_site: Path) -> None:
     ("pages.html", "carr/ch02.html#p10"),
     ("index.html", "index/persons.html"),
     ("carr/ch01.html", "../tei/carr-russian-revolution.xml"),
+    # the printed index: its page numbers link to the printed pages, ranges at both ends
+    ("rothstein/printed-index.html", "ch01.html#p3"),
+    ("rothstein/printed-index.html", "ch01.html#p2"),
+    ("rothstein/printed-index.html", "ch02.html#p4"),
 ])
 def test_expected_links_are_there(fixture_site: Path, page: str, href: str) -> None:
     text = (fixture_site / page).read_text(encoding="utf-8")

@@ -116,6 +116,24 @@ def test_duplicate_page_anchor_is_reported() -> None:
     assert [d.code for d in ctx.diagnostics] == ["render-duplicate-page"]
 
 
+@pytest.mark.parametrize(("text", "links"), [
+    ("Bessarabia, 58, 78", [("58", "#p58"), ("78", "ch02.html#p78")]),
+    ("Agriculture, 131-3 ; 2nd World War", [("131", "#p131"), ("3", "#p133")]),
+    ("Chicherin, 124--125", [("124", "#p124"), ("125", "#p125")]),
+    ("in 1917, 999", []),  # a year is no page; a page the book lacks stays text
+])
+def test_printed_index_page_numbers_link_to_pages(text: str, links: list[tuple[str, str]]
+                                                  ) -> None:
+    element = etree.fromstring(f'<div xmlns="{TEI_NS}" type="index"><list type="index">'
+                               f'<item>{text}</item></list></div>')
+    pages = {n: ("rothstein/ch02.html" if n == "78" else "rothstein/ch01.html") + f"#p{n}"
+             for n in ("58", "78", "131", "133", "124", "125")}
+    ctx = RenderContext("rothstein/ch01.html", "t.xml", printed_pages=pages)
+    html = Renderer().render_page([element], ctx)
+    assert [(a.text, a.get("href")) for a in html.iter("a")] == links
+    assert html.xpath("string(//li)") == text
+
+
 def test_notes_are_listed_before_the_next_section() -> None:
     html, _ = render("<p>x<note place='foot' n='*'>first</note></p>"
                      "<div type='section'><p>y<note place='foot' n='†'>second</note></p></div>")

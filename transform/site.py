@@ -166,7 +166,8 @@ class SiteWriter:
     # --- rendering ---------------------------------------------------------------
 
     def render_division(self, book: BookEdition, division: Division) -> RenderedDivision:
-        ctx = RenderContext(division.path, book.source.name, self.edition.targets)
+        ctx = RenderContext(division.path, book.source.name, self.edition.targets,
+                            printed_pages=book.printed_pages)
         root = self.renderer.render_page(list(division.elements), ctx)
         self.diagnostics.extend(ctx.diagnostics)
         has_interventions = any(
@@ -189,14 +190,10 @@ class SiteWriter:
                                   for division in (book.home, *book.divisions)]
         return rendered
 
-    def build_page_map(self, rendered: dict[str, list[RenderedDivision]]) -> None:
+    def build_page_map(self) -> None:
         """Printed page → where it begins, per book (first occurrence wins)."""
-        for key, divisions in rendered.items():
-            pages: dict[str, str] = {}
-            for item in divisions:
-                for anchor in item.anchors:
-                    pages.setdefault(anchor.n.lower(), f"{item.division.path}#{anchor.anchor}")
-            self.page_map[key] = pages
+        for book in self.edition.books:
+            self.page_map[book.key] = dict(book.printed_pages)
 
     # --- page chrome -------------------------------------------------------------
 
@@ -419,7 +416,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     stage("rendering")
 
     say("page map and name cards")
-    writer.build_page_map(rendered)
+    writer.build_page_map()
     files: list[tuple[str, bytes]] = [
         (urls.PAGE_MAP_SCRIPT, writer.page_map_script()),
         (urls.NAMES_SCRIPT, writer.names_script()),

@@ -50,6 +50,7 @@ class Behaviour:
     attributes: Attributes | None = None
     href: Href | None = None
     text: str = ""
+    page_locators: bool = False  # a section whose page numbers link to the printed pages
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def heading(css: str = "") -> Behaviour:
     return Behaviour(Kind.HEADING, "h", css)
 
 
-def section(css: str = "") -> Behaviour:
-    return Behaviour(Kind.SECTION, "section", css)
+def section(css: str = "", page_locators: bool = False) -> Behaviour:
+    return Behaviour(Kind.SECTION, "section", css, page_locators=page_locators)
 
 
 def link(href: Href, css: str = "", attributes: Attributes | None = None) -> Behaviour:

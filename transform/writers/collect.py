@@ -123,6 +123,7 @@ class BookEdition:
     project: tuple[etree._Element, ...]
     home: Division
     divisions: tuple[Division, ...]
+    printed_pages: dict[str, str]
 
     @property
     def key(self) -> str:
@@ -244,6 +245,11 @@ def collect_book(book: Book, path: Path) -> BookEdition:
                                   _label(div, kind), tuple(elements),
                                   _sections(div, page_path), first, last))
     assert home is not None
+    printed_pages: dict[str, str] = {}
+    for division in (home, *divisions):
+        for n in _page_numbers(list(division.elements)):
+            # the first page of that number wins; the renderer anchors it the same way
+            printed_pages.setdefault(n.lower(), f"{division.path}#{urls.printed_page_anchor(n)}")
     source_bibl = _xp_source_bibl(root)
     return BookEdition(
         spec=book,
@@ -259,6 +265,7 @@ def collect_book(book: Book, path: Path) -> BookEdition:
         project=tuple(_xp_project(root)),
         home=home,
         divisions=tuple(divisions),
+        printed_pages=printed_pages,
     )
 
 

@@ -47,6 +47,8 @@ _STRICT_CHILDREN = {
     "tr": frozenset({"td", "th"}),
 }
 _TOKEN = re.compile(r"[^A-Za-z0-9_-]+")
+# A page number or range in a printed index ("58", "131-3", "124--125"); not "2nd", not 1917.
+_LOCATOR = re.compile(r"(?<![\w.-])(\d{1,3})(?:(--?|–)(\d{1,3}))?(?![\w])")
 
 
 @dataclass
@@ -81,6 +83,8 @@ class RenderContext:
     editorial_count: int = 0
     ids: set[str] = field(default_factory=set)
     page_anchors: list[PageAnchor] = field(default_factory=list)
+    printed_pages: Mapping[str, str] = field(default_factory=dict)
+    page_locators: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, element: etree._Element, message: str, code: str) -> None:
@@ -144,14 +148,14 @@ class Renderer:
 
     def render_children(self, element: etree._Element, out: etree._Element,
                         ctx: RenderContext) -> None:
-        _append_text(out, element.text)
+        self._text(out, element.text, ctx)
         for child in element:
             self.render(child, out, ctx)
 
     def render(self, element: etree._Element, out: etree._Element, ctx: RenderContext) -> None:
         """Render one TEI element (and then its tail) at the end of `out`."""
         if not isinstance(element.tag, str):  # comments and processing instructions
-            _append_text(out, element.tail)
+            self._text(out, element.tail, ctx)
             return
         behaviour = behaviour_for(element, ctx)
         kind = behaviour.kind
@@ -177,7 +181,7 @@ class Renderer:
         elif kind is Kind.MARKER:
             html = self._open(out, "span", element, behaviour, ctx)
             html.text = behaviour.text
-        _append_text(out, element.tail)
+        self._text(out, element.tail, ctx)
 
     def render_page(self, elements: list[etree._Element], ctx: RenderContext,
                     container: str = "div") -> etree._Element:
@@ -234,14 +238,46 @@ class Renderer:
                  ctx: RenderContext) -> None:
         html = self._open(out, _html_tag("section", out), element, behaviour, ctx)
         ctx.depth += 1
-        _append_text(html, element.text)
+        outer_locators = ctx.page_locators
+        ctx.page_locators = outer_locators or behaviour.page_locators
+        self._text(html, element.text, ctx)
         for child in element:
             if child.tag == _DIV:
                 # notes of the text before a subdivision come before it, not after it
                 self.flush_notes(html, ctx)
             self.render(child, html, ctx)
         self.flush_notes(html, ctx)
+        ctx.page_locators = outer_locators
         ctx.depth -= 1
+
+    def _text(self, out: etree._Element, text: str | None, ctx: RenderContext) -> None:
+        """Append TEI text; in a printed index, page numbers become links to their pages."""
+        if not text or not ctx.page_locators or not ctx.printed_pages or _in_link(out):
+            _append_text(out, text)
+            return
+        position = 0
+        for match in _LOCATOR.finditer(text):
+            first, dash, last = match.group(1), match.group(2), match.group(3)
+            _append_text(out, text[position:match.start()])
+            self._page_link(out, first, first, ctx)
+            if dash:
+                _append_text(out, dash)
+                # "131-3" ends on page 133: the printed index abbreviates the second number
+                full = first[: max(0, len(first) - len(last))] + last
+                self._page_link(out, last, full, ctx)
+            position = match.end()
+        _append_text(out, text[position:])
+
+    def _page_link(self, out: etree._Element, shown: str, page: str,
+                   ctx: RenderContext) -> None:
+        target = ctx.printed_pages.get(page.lower())
+        if target is None:
+            _append_text(out, shown)
+            return
+        link = etree.SubElement(out, "a")
+        link.set("class", "locator")
+        link.set("href", urls.relative(ctx.page, target))
+        link.text = shown
 
     def _link(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
               ctx: RenderContext) -> None:
@@ -291,6 +327,7 @@ class Renderer:
             return
         listing = etree.SubElement(out, "ol")
         listing.set("class", "notes")
+        outer_locators, ctx.page_locators = ctx.page_locators, False
         while ctx.notes:  # a note inside a note joins the same list
             pending = ctx.notes.pop(0)
             item = etree.SubElement(listing, "li")
@@ -310,6 +347,7 @@ class Renderer:
             else:
                 back.tail = " "
             self.render_children(pending.element, item, ctx)
+        ctx.page_locators = outer_locators
 
     def _page_break(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
                     ctx: RenderContext) -> None:

@@ -113,7 +113,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "front": (always(unwrap()),),
     "body": (always(unwrap()),),
     "back": (always(unwrap()),),
-    "div": (always(section()),),
+    "div": (
+        # the book's printed index: its page numbers link to the printed pages
+        when("@type='index'", section("printed-index", page_locators=True)),
+        always(section()),
+    ),
     "head": (
         when("parent::tei:figure", block("figcaption")),
         when("parent::tei:table", block("caption")),
