@@ -149,6 +149,28 @@ TITLES: tuple[str, ...] = (
     "Pravda",
     "Bol'shevik",
     "Pacific Worker",
+    "The Infantile Disease of \"Leftism\" in Communism",
+    "Since Lenin Died",
+    "Sunday Worker",
+    "New York Times",
+    "Leninism or Trotskyism?",
+)
+
+#: Titles that are common words elsewhere, tagged only in the context given.
+TITLES_IN_CONTEXT: tuple[tuple[str, str], ...] = (
+    ("pamphlet On Lenin he", "On Lenin"),
+    ("under the title Leninism.", "Leninism"),
+)
+
+#: Titles of articles, lectures and speeches, printed in quotation marks: `title level="a"`.
+ARTICLE_TITLES: tuple[str, ...] = (
+    "On the Foundations of Leninism",
+    "The Theory of Permanent Revolution",
+    "The Fundamental Law of Socialist Accumulation",
+    "The Philosophy of an Epoch",
+    "Notes of an Economist",
+    "The Year of the Great Break-Through",
+    "Dizzy from Success",
 )
 
 #: Italic words that are Russian (the rest of the surviving italics are emphasis).
@@ -416,6 +438,17 @@ def add_phrase_markup(inline: Inline, chapter_pages: list[tuple[int, int]],
         for match in re.finditer(rf"(?<![\w*]){re.escape(title)}(?![\w*])", text):
             if _free(inline, match.start(), match.end()):
                 inline.spans.append(Span(match.start(), match.end(), "title"))
+    for context, title in TITLES_IN_CONTEXT:
+        at = text.find(context)
+        if at >= 0:
+            start = at + context.index(title)
+            if _free(inline, start, start + len(title)):
+                inline.spans.append(Span(start, start + len(title), "title"))
+    for title in ARTICLE_TITLES:
+        for match in re.finditer(rf"\"({re.escape(title)})\"", text):
+            if _free(inline, match.start(1), match.end(1)):
+                inline.spans.append(Span(match.start(1), match.end(1), "title",
+                                         attrib=(("level", "a"),)))
     for match in SEE_PAGES.finditer(text):
         numbers_at = match.start(2)
         for number in re.finditer(r"\d+(?:-\d+)?", match.group(2)):
