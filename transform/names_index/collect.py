@@ -1,0 +1,407 @@
+"""Phase one of the index of names: read the registers and both books into typed objects.
+
+Every `persName`, `placeName` and `orgName` with a `@ref` into a register, in
+the text of a book (front, body and back, footnotes included; the book's own
+printed index left out: it is compared, not indexed), becomes a `Mention`
+located by book, chapter, section, paragraph, anchor and printed page (the
+nearest preceding `pb/@n`; None after a page break without a number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from transform import urls
+from transform.books import BOOKS, TEI_DIR, TEI_NS, XML_NS, Book
+from transform.names_index.model import (
+    ENTRY_ELEMENTS,
+    KINDS,
+    NAME_ELEMENTS,
+    REGISTER_FILES,
+    Authority,
+    BookInfo,
+    Entry,
+    Kwic,
+    Mention,
+    NameForm,
+    NamesIndex,
+    SeeReference,
+)
+from transform.names_index.sorting import collation, fold, person_sort_key, sort_key
+from transform.xmlsafe import parse_tei
+
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_NAME_TAGS = {f"{_T}{tag}": kind for kind, tag in NAME_ELEMENTS.items()}
+# Not part of the reading text of a paragraph (the printed side of a correction,
+# stray characters, forme work); notes are read as their own context.
+_NOT_READING = frozenset(f"{_T}{n}" for n in ("sic", "orig", "surplus", "fw", "note"))
+# Elements whose text is one KWIC context.
+_BLOCKS = frozenset(f"{_T}{n}" for n in (
+    "p", "note", "item", "l", "head", "cell", "label", "bibl", "titlePart", "byline",
+    "docImprint", "docAuthor", "docDate", "signed", "dateline", "trailer", "figDesc"))
+_KWIC_WIDTH = 70
+_AUTHORITY_URLS = {
+    "geonames": "https://www.geonames.org/{}",
+    "wikidata": "https://www.wikidata.org/wiki/{}",
+    "viaf": "https://viaf.org/viaf/{}",
+    "gnd": "https://d-nb.info/gnd/{}",
+    "lccn": "https://id.loc.gov/authorities/names/{}",
+}
+_HEADING_TYPES = ("index", "main", "reg", "full", None)
+
+
+def text_of(element: etree._Element) -> str:
+    """An element's reading text, whitespace normalised (notes and printed readings out)."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+# ------------------------------------------------------------------ registers
+
+
+def _year(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    for attribute in ("when", "notBefore", "from", "notAfter", "to"):
+        match = re.match(r"-?\d{1,4}", element.get(attribute) or "")
+        if match:
+            return match.group(0)
+    return text_of(element)
+
+
+def _heading_element(names: list[etree._Element]) -> etree._Element | None:
+    for wanted in _HEADING_TYPES:
+        for name in names:
+            if name.get("type") == wanted:
+                return name
+    return names[0] if names else None
+
+
+def _person_heading(name: etree._Element) -> tuple[str, str]:
+    """(heading, sort key) of a person's index name: `Surname, Forenames`."""
+    surname = name.find(f"{_T}surname")
+    if surname is None:
+        heading = text_of(name)
+        return heading, sort_key(heading)
+    forenames = " ".join(text_of(f) for f in name.findall(f"{_T}forename"))
+    additions = " ".join(text_of(a) for a in name.findall(f"{_T}addName"))
+    rest = " ".join(part for part in (forenames, additions) if part)
+    heading = f"{text_of(surname)}, {rest}" if rest else text_of(surname)
+    return heading, person_sort_key(text_of(surname), forenames)
+
+
+def read_entry(kind: str, element: etree._Element) -> Entry:
+    """One register entry (`person`, `place` or `org`) as an index `Entry`."""
+    names = element.findall(f"{_T}{NAME_ELEMENTS[kind]}")
+    main = _heading_element(names)
+    entry_id = element.get(_XML_ID, "")
+    if main is None:
+        heading, key = entry_id, sort_key(entry_id)
+    elif kind == "persons":
+        heading, key = _person_heading(main)
+    else:
+        heading = text_of(main)
+        key = sort_key(heading, drop_article=kind == "orgs")
+    explicit = element.get("sortKey") or (main.get("sortKey") if main is not None else None)
+    if explicit:
+        key = sort_key(explicit)
+    if kind == "orgs":
+        abbreviations = [text_of(n) for n in names if n.get("type") == "abbr"]
+        if abbreviations and abbreviations[0] != heading:
+            heading = f"{heading} ({abbreviations[0]})"
+    forms = tuple(NameForm(text_of(n), n.get("type") or "") for n in names if n is not main)
+    if kind == "persons":
+        birth = _year(element.find(f"{_T}birth"))
+        death = _year(element.find(f"{_T}death"))
+        floruit = _year(element.find(f"{_T}floruit"))
+        dates = f"{birth}–{death}" if birth or death else (f"fl. {floruit}" if floruit else "")
+        category = text_of(element.find(f"{_T}occupation")) if element.find(
+            f"{_T}occupation") is not None else ""
+    else:
+        dates = ""
+        category = (element.get("type") or "").replace("-", " ")
+    description = ""
+    for path in ("note[@type='description']", "desc", "note[not(@type)]", "occupation"):
+        found = element.xpath(f"tei:{path.replace('[', '[', 1)}", namespaces={"tei": TEI_NS})
+        if found:
+            description = text_of(found[0])
+            break
+    authorities = tuple(
+        Authority(idno.get("type") or "", (idno.text or "").strip(),
+                  _AUTHORITY_URLS[idno.get("type", "").lower()].format((idno.text or "").strip())
+                  if idno.get("type", "").lower() in _AUTHORITY_URLS else None)
+        for idno in element.findall(f"{_T}idno") if (idno.text or "").strip())
+    geo = None
+    geo_element = element.find(f"{_T}location/{_T}geo")
+    if geo_element is not None:
+        try:
+            lat, long = (float(v) for v in (geo_element.text or "").split()[:2])
+            geo = (lat, long)
+        except ValueError:
+            geo = None
+    return Entry(kind, entry_id, heading, key, dates, category, description, forms,
+                 authorities, geo, element.sourceline or 0)
+
+
+def read_register(kind: str, tree: etree._ElementTree) -> list[Entry]:
+    tag = f"{_T}{ENTRY_ELEMENTS[kind]}"
+    return [read_entry(kind, element) for element in tree.getroot().iter(tag)
+            if element.get(_XML_ID)]
+
+
+def _inverted(variant: str) -> str:
+    """A person's variant as a heading: `V. I. Ulyanov` files as `Ulyanov, V. I.`."""
+    words = variant.split()
+    if "," in variant or len(words) < 2 or not words[-1][:1].isupper():
+        return variant
+    if re.fullmatch(r"[IVX]+", words[-1]):  # Nicholas II stays as it is
+        return variant
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
+def see_references(entry: Entry) -> list[SeeReference]:
+    """The variant headings of an entry that file elsewhere than its heading.
+
+    A variant that files under the same first word as the heading (`LENIN`,
+    `V. I. Lenin`, `General Alexeyev`) adds nothing to an index; one that files
+    elsewhere (`Ulyanov`, `Leningrad`, `Cheka`) gets one see-reference per
+    filing word, the fullest form kept.
+    """
+    def first_word(key: str) -> str:
+        words = key.replace(",", " ").split()
+        return words[0] if words else ""
+
+    own = first_word(entry.sort_key)
+    chosen: dict[str, SeeReference] = {}
+    for form in entry.forms:
+        if not form.text:
+            continue
+        heading = _inverted(form.text) if entry.kind == "persons" else form.text
+        if heading.isupper() and len(heading) > 4:  # a running head's capitals: `LENINGRAD`
+            heading = heading.title()
+        key = sort_key(heading, drop_article=entry.kind == "orgs")
+        word = first_word(key)
+        if not word or word == own:
+            continue
+        reference = SeeReference(entry.kind, heading, key, entry.entry_id, entry.heading)
+        kept = chosen.get(word)
+        if kept is None or len(heading) > len(kept.heading):
+            chosen[word] = reference
+    return sorted(chosen.values(), key=lambda s: collation(s.sort_key))
+
+
+# ---------------------------------------------------------------------- books
+
+
+class _BookWalk:
+    """One pass over a book in document order, keeping page, division and note state."""
+
+    def __init__(self, book: BookInfo, ordinal_start: int) -> None:
+        self.book = book
+        self.page: str | None = None
+        self.ordinal = ordinal_start
+        self.mentions: list[Mention] = []
+        self.counters: dict[str, int] = {}
+        self.contexts: dict[int, tuple[str, dict[int, tuple[int, int]]]] = {}
+
+    def walk(self, element: etree._Element, stack: tuple[etree._Element, ...]) -> None:
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == f"{_T}pb":
+                number = (child.get("n") or "").strip()
+                self.page = number or None
+                continue
+            if child.tag == f"{_T}div" and child.get("type") == "index":
+                continue  # the printed index is compared with ours, not indexed
+            kind = _NAME_TAGS.get(child.tag)
+            if kind and child.get("ref"):
+                self.record(child, kind, stack)
+            if child.tag == f"{_T}note":
+                # a page break inside a footnote does not move the running text
+                saved = self.page
+                self.walk(child, (*stack, child))
+                self.page = saved
+            else:
+                self.walk(child, (*stack, child))
+
+    def record(self, element: etree._Element, kind: str,
+               stack: tuple[etree._Element, ...]) -> None:
+        target = urls.register_kind(element.get("ref", "").split()[0])
+        entry_id = target[1] if target else element.get("ref", "")
+        divisions = [e for e in stack if e.tag == f"{_T}div"]
+        chapter = next((d for d in reversed(divisions) if d.get("type") == "chapter"), None)
+        section = next((d for d in reversed(divisions) if d.get("type") == "section"), None)
+        top = divisions[0] if divisions else None
+        paragraph = next((e for e in reversed(stack) if e.tag == f"{_T}p" and e.get(_XML_ID)),
+                         None)
+        holder = next((e for e in reversed(stack) if e.get(_XML_ID)), None)
+        own_id = element.get(_XML_ID)
+        anchor = own_id or (holder.get(_XML_ID) if holder is not None else self.book.key)
+        if own_id:
+            mention_id = own_id
+        else:
+            self.counters[anchor] = self.counters.get(anchor, 0) + 1
+            mention_id = f"{anchor}-n{self.counters[anchor]}"
+        block = next((e for e in reversed(stack) if e.tag in _BLOCKS), None)
+        labelled = chapter if chapter is not None else top
+        label = ""
+        if labelled is not None:
+            head = labelled.find(f"{_T}head")
+            label = text_of(head) if head is not None else (
+                labelled.get("type", "").replace("-", " ").capitalize())
+        self.ordinal += 1
+        self.mentions.append(Mention(
+            book=self.book.key, kind=kind, entry_id=entry_id if target else "",
+            ordinal=self.ordinal,
+            division=top.get(_XML_ID, "") if top is not None else "",
+            chapter=chapter.get(_XML_ID) if chapter is not None else None,
+            chapter_n=chapter.get("n") if chapter is not None else None,
+            chapter_label=label,
+            section=section.get(_XML_ID) if section is not None else None,
+            paragraph=paragraph.get(_XML_ID) if paragraph is not None else None,
+            anchor=anchor, mention_id=mention_id, page=self.page,
+            in_note=any(e.tag == f"{_T}note" and e.get("place") == "foot" for e in stack),
+            surface=text_of(element),
+            kwic=self.kwic(block, element) if block is not None else Kwic("", text_of(element),
+                                                                          ""),
+            line=element.sourceline or 0,
+        ))
+
+    def kwic(self, block: etree._Element, element: etree._Element) -> Kwic:
+        """The mention in a line of its block's reading text."""
+        cached = self.contexts.get(id(block))
+        if cached is None:
+            cached = _spans(block)
+            self.contexts[id(block)] = cached
+        text, spans = cached
+        span = spans.get(id(element))
+        if span is None:
+            return Kwic("", text_of(element), "")
+        start, end = span
+        left = text[max(0, start - _KWIC_WIDTH):start]
+        right = text[end:end + _KWIC_WIDTH]
+        if start > _KWIC_WIDTH:
+            left = "… " + left.split(" ", 1)[-1] if " " in left else "… " + left
+        if end + _KWIC_WIDTH < len(text):
+            right = (right.rsplit(" ", 1)[0] if " " in right else right) + " …"
+        return Kwic(left, text[start:end], right)
+
+
+def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
+    """A block's reading text (whitespace normalised) and where each name in it stands."""
+    pieces: list[str] = []
+    marks: list[tuple[int, int, int]] = []  # (element id, start piece, end piece)
+    opened: dict[int, int] = {}
+
+    def walk(node: etree._Element) -> None:
+        pieces.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
+                if child.tag in _NAME_TAGS:
+                    opened[id(child)] = len(pieces)
+                    pieces.append("\x00")
+                    walk(child)
+                    pieces.append("\x01")
+                    marks.append((id(child), opened[id(child)], len(pieces) - 1))
+                else:
+                    walk(child)
+            elif isinstance(child.tag, str) and child.tag == f"{_T}note":
+                pieces.append(" ")
+            pieces.append(child.tail or "")
+
+    walk(block)
+    raw = "".join(pieces)
+    # normalise whitespace while tracking where the \x00/\x01 markers land
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    space = False
+    for char in raw:
+        if char == "\x00":
+            if space and out:
+                out.append(" ")
+            space = False
+            starts.append(len(out))
+        elif char == "\x01":
+            ends.append(len(out))
+        elif char.isspace():
+            space = bool(out)
+        else:
+            if space:
+                out.append(" ")
+                space = False
+            out.append(char)
+    text = "".join(out)
+    # markers were appended in document order of opening; match them up by nesting
+    order = sorted(marks, key=lambda m: m[1])
+    opening_index = {mark[0]: i for i, mark in enumerate(order)}
+    closing = sorted(marks, key=lambda m: m[2])
+    closing_index = {mark[0]: i for i, mark in enumerate(closing)}
+    spans = {element_id: (starts[opening_index[element_id]], ends[closing_index[element_id]])
+             for element_id, _, _ in marks}
+    return text, spans
+
+
+def book_info(book: Book, tree: etree._ElementTree | None = None) -> BookInfo:
+    return BookInfo(book.key, book.author, book.author.split()[-1], book.short_title,
+                    book.tei.name)
+
+
+def collect_mentions(book: BookInfo, tree: etree._ElementTree,
+                     ordinal_start: int = 0) -> list[Mention]:
+    """Every tagged name of one book, in document order."""
+    walker = _BookWalk(book, ordinal_start)
+    text = tree.getroot().find(f"{_T}text")
+    if text is not None:
+        walker.walk(text, ())
+    return walker.mentions
+
+
+def build_index(books: Iterable[tuple[BookInfo, etree._ElementTree]],
+                registers: Mapping[str, etree._ElementTree]) -> NamesIndex:
+    """The index from parsed books and registers (kind → tree)."""
+    entries: dict[str, tuple[Entry, ...]] = {}
+    see: dict[str, tuple[SeeReference, ...]] = {}
+    for kind in KINDS:
+        tree = registers.get(kind)
+        found = read_register(kind, tree) if tree is not None else []
+        entries[kind] = tuple(sorted(found, key=lambda e: (collation(e.sort_key),
+                                                          fold(e.heading), e.entry_id)))
+        see[kind] = tuple(sorted((s for e in entries[kind] for s in see_references(e)),
+                                 key=lambda s: (collation(s.sort_key), s.entry_id)))
+    known = {(kind, e.entry_id) for kind, found in entries.items() for e in found}
+    mentions: list[Mention] = []
+    infos = []
+    for info, tree in books:
+        infos.append(info)
+        mentions.extend(collect_mentions(info, tree, len(mentions)))
+    resolved = tuple(m for m in mentions if (m.kind, m.entry_id) in known)
+    unresolved = tuple(m for m in mentions if (m.kind, m.entry_id) not in known)
+    return NamesIndex(tuple(infos), entries, resolved, see, unresolved)
+
+
+def parse_registers(tei_dir: Path) -> dict[str, etree._ElementTree]:
+    return {kind: parse_tei(tei_dir / name) for kind, name in REGISTER_FILES.items()
+            if (tei_dir / name).exists()}
+
+
+def collect_index(tei_dir: Path = TEI_DIR) -> NamesIndex:
+    """The index of the books and registers in `tei_dir` (those that exist)."""
+    books = [(book_info(book), parse_tei(tei_dir / book.tei.name)) for book in BOOKS.values()
+             if (tei_dir / book.tei.name).exists()]
+    return build_index(books, parse_registers(tei_dir))

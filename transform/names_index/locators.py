@@ -1,0 +1,135 @@
+"""Locators as a printed index writes them: `pp. 39, 70, 73n, 187–8`.
+
+One locator per printed page that has a mention; consecutive pages whose
+mentions stand in the running text collapse into a range (`187–8`, elided as
+Hart's Rules elide: `110–11`, `196–202`); a page whose only mentions are in
+footnotes is `73n` and never joins a range. Where the page is unknown (pages
+printed without a number), the chapter and paragraph stand instead
+(`ch. 3 ¶ 14`), one locator per paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from transform.names_index.model import Locator, Mention
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+_PARAGRAPH_NUMBER = re.compile(r"-p(\d+)$")
+
+
+def roman_value(text: str) -> int | None:
+    """The value of a lower- or upper-case roman numeral, None if it is not one."""
+    text = text.lower()
+    if not text or any(c not in _ROMAN for c in text):
+        return None
+    total = 0
+    for i, c in enumerate(text):
+        value = _ROMAN[c]
+        total += -value if i + 1 < len(text) and _ROMAN[text[i + 1]] > value else value
+    return total
+
+
+def page_value(page: str) -> tuple[int, int] | None:
+    """A page's place in the book: (0, n) for roman front matter, (1, n) for arabic."""
+    if page.isdigit():
+        return (1, int(page))
+    roman = roman_value(page)
+    return (0, roman) if roman is not None else None
+
+
+def elide(first: str, last: str) -> str:
+    """A page range with the second number shortened (`187–8`, `110–11`, `196–202`)."""
+    if not (first.isdigit() and last.isdigit()):
+        return f"{first}–{last}"
+    if len(first) != len(last) or len(first) < 2:
+        return f"{first}–{last}"
+    i = 0
+    while i < len(first) - 1 and first[i] == last[i]:
+        i += 1
+    short = last[i:]
+    # the teens keep two figures: 10–11, 112–13, never 112–3
+    if len(short) == 1 and last[-2] == "1":
+        short = last[-2:]
+    return f"{first}–{short}"
+
+
+def paragraph_label(mention: Mention) -> str:
+    """The locator of a mention on a page without a printed number."""
+    where = f"ch. {mention.chapter_n}" if mention.chapter_n else mention.chapter_label.lower()
+    anchor = mention.paragraph or mention.anchor
+    number = _PARAGRAPH_NUMBER.search(anchor)
+    label = f"{where} ¶ {number.group(1)}" if number else where
+    return f"{label}n" if mention.in_note else label
+
+
+def locators(mentions: Iterable[Mention]) -> tuple[Locator, ...]:
+    """The locators of one entry in one book, in page order (mentions in document order)."""
+    ordered = sorted(mentions, key=lambda m: m.ordinal)
+    groups: list[list[Mention]] = []
+    keys: list[tuple[str, str | None]] = []
+    for mention in ordered:
+        key = ("page", mention.page) if mention.page else ("para", mention.paragraph
+                                                             or mention.anchor)
+        if keys and keys[-1] == key:
+            groups[-1].append(mention)
+        elif key in keys:
+            groups[keys.index(key)].append(mention)
+        else:
+            keys.append(key)
+            groups.append([mention])
+
+    result: list[Locator] = []
+    run: list[tuple[str, list[Mention]]] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        first, last = run[0][0], run[-1][0]
+        label = first if len(run) == 1 else elide(first, last)
+        result.append(Locator(label, tuple(m for _, ms in run for m in ms), False, first, last))
+        run.clear()
+
+    for (kind, _), group in zip(keys, groups, strict=True):
+        if kind == "para":
+            flush()
+            in_note = all(m.in_note for m in group)
+            result.append(Locator(paragraph_label(group[0]) if in_note
+                                  else paragraph_label(next(m for m in group if not m.in_note)),
+                                  tuple(group), in_note, None, None))
+            continue
+        page = group[0].page or ""
+        in_note = all(m.in_note for m in group)
+        if in_note:
+            flush()
+            result.append(Locator(f"{page}n", tuple(group), True, page, page))
+            continue
+        if run:
+            previous, current = page_value(run[-1][0]), page_value(page)
+            if not (previous and current and previous[0] == current[0]
+                    and current[1] == previous[1] + 1):
+                flush()
+        run.append((page, group))
+    flush()
+    return tuple(result)
+
+
+def format_locators(found: Iterable[Locator]) -> str:
+    """The locators as one line: `p. 39`, `pp. 39, 70, 73n`, `preface, p. 9`.
+
+    `p.`/`pp.` stands before the first page number; chapter-and-paragraph
+    locators (pages without a printed number) need none.
+    """
+    found = list(found)
+    pages = [loc for loc in found if loc.first_page]
+    plural = len(pages) > 1 or any(loc.first_page != loc.last_page for loc in pages)
+    labels: list[str] = []
+    prefixed = False
+    for locator in found:
+        if locator.first_page and not prefixed:
+            labels.append(("pp. " if plural else "p. ") + locator.label)
+            prefixed = True
+        else:
+            labels.append(locator.label)
+    return ", ".join(labels)
