@@ -241,7 +241,7 @@ class SiteWriter:
         chrome = self.chrome(
             division.path, f"{division.label} — {book.title}", book.lang,
             self.citation(book, division, division.path),
-            [(EDITION_TITLE, urls.HOME), (book.title, book.home.path),
+            [("Home", urls.HOME), (book.title, book.home.path),
              (division.label, division.path)],
             book, previous, following)
         page = ReadingPage(chrome, division.label, not any(
@@ -261,7 +261,7 @@ class SiteWriter:
 
         first = book.divisions[0] if book.divisions else None
         chrome = self.chrome(path, book.title, book.lang, self.citation(book, None, path),
-                             [(EDITION_TITLE, urls.HOME), (book.title, path)], book,
+                             [("Home", urls.HOME), (book.title, path)], book,
                              None, first)
         ctx = RenderContext(path, book.source.name, self.edition.targets, ids=set(home.ids))
         source = (self.render_fragment([book.source_bibl], ctx)
@@ -301,7 +301,7 @@ class SiteWriter:
             ))
         chrome = self.chrome(path, EDITION_TITLE, "en",
                              f"{EDITION_TITLE}, version {self.version}, {path}.",
-                             [(EDITION_TITLE, path)])
+                             [("Home", path)])
         example = (self.citation(self.edition.books[0], self.edition.books[0].divisions[0],
                                  self.edition.books[0].divisions[0].path)
                    if self.edition.books and self.edition.books[0].divisions else "")
@@ -321,7 +321,7 @@ class SiteWriter:
         )
         chrome = self.chrome(path, f"Printed pages — {EDITION_TITLE}", "en",
                              f"{EDITION_TITLE}, version {self.version}, {path}.",
-                             [(EDITION_TITLE, urls.HOME), ("Printed pages", path)])
+                             [("Home", urls.HOME), ("Printed pages", path)])
         return self._page("pages.html", PagesPage(chrome, lists))
 
     def _page(self, template: str, page: object) -> RenderedPage:
