@@ -266,6 +266,13 @@ def test_number_page_breaks(numbers: list[str | None], expected: list[str | None
     assert [pb.get("n") for pb in text.findall("t:pb", NS)] == expected
 
 
+def test_no_numbers_are_derived_across_lost_text() -> None:
+    text = _text_with_breaks(["1", None, None, "4"])
+    text.insert(2, tei("gap", {"reason": "lost"}))
+    carr.number_page_breaks(text)
+    assert [pb.get("n") for pb in text.findall("t:pb", NS)] == ["1", None, None, "4"]
+
+
 def test_contradictory_page_numbers_get_a_note_and_low_certainty() -> None:
     text = _text_with_breaks(["67", None, "68"])
     p = etree.SubElement(text, f"{{{TEI_NS}}}p")

@@ -924,16 +924,22 @@ def number_page_breaks(text: etree._Element) -> int:
 
     Between two numbered page breaks `a` and `b`, the unnumbered ones found are pages
     a+1 … b-1 only if there are exactly b-a-1 of them (no page break can then be
-    hidden at a paragraph's end). More than that is a contradiction, recorded in a
-    note; fewer leaves them unnumbered. Returns how many were numbered.
+    hidden at a paragraph's end) and no text is lost between them (a `gap` may hide
+    a page break, or stand for a page). More than b-a-1 is a contradiction, recorded
+    in a note; fewer leaves them unnumbered. Returns how many were numbered.
     """
-    breaks = [pb for pb in text.iter(f"{{{TEI_NS}}}pb") if pb.get("n", "0").isdigit()]
+    marks = [e for e in text.iter(f"{{{TEI_NS}}}pb", f"{{{TEI_NS}}}gap")
+             if etree.QName(e).localname == "gap" or e.get("n", "0").isdigit()]
+    breaks = [e for e in marks if etree.QName(e).localname == "pb"]
+    position = {id(pb): marks.index(pb) for pb in breaks}
     numbered = 0
     known = [i for i, pb in enumerate(breaks) if pb.get("n", "").isdigit()]
     for i, j in itertools.pairwise(known):
         a, b = int(breaks[i].get("n")), int(breaks[j].get("n"))
         between = breaks[i + 1:j]
-        if between and len(between) == b - a - 1:
+        lost = any(etree.QName(m).localname == "gap"
+                   for m in marks[position[id(breaks[i])]:position[id(breaks[j])]])
+        if between and len(between) == b - a - 1 and not lost:
             for k, pb in enumerate(between, 1):
                 pb.set("n", str(a + k))
                 pb.set(f"{{{XML_NS}}}id", f"{PREFIX}-pb-{a + k}")
@@ -996,11 +1002,20 @@ def header(removals: list[Removal], counts: dict[str, int]) -> etree._Element:
                 "punctuation, number). Stray characters are surplus; text the witness "
                 "lost is gap followed by an editorial note; a lost final full stop is "
                 "supplied. The corrections were found by listing the words unknown to an "
-                "English word list (wordfreq) and to the book's own vocabulary, and by "
-                "searching for the OCR's patterns (a full stop before a lower-case word, a "
-                "hyphen standing for a dash, words run together or split); rare but "
-                "correct words and Russian names are left as printed. The table is "
-                "transform/readers/corrections/carr.tsv."),
+                "English word list (wordfreq) and to the book's own vocabulary (edition "
+                "proof), by searching for the OCR's patterns (a full stop before a "
+                "lower-case word, a hyphen standing for a dash, words run together or "
+                "split, every hyphenated word of the book listed and read), and by reading "
+                "the whole text; rare but correct words, Carr's spellings and Russian "
+                "names are left as printed, and doubtful readings are not corrected. The "
+                "table is transform/readers/corrections/carr.tsv."),
+                ("Two lines of the witness (source lines 409 and 411) are garbled "
+                 "repetitions of the first page of chapter 7; they are kept, as surplus, "
+                 "where the OCR has them. The List of Abbreviations, whose two columns the "
+                 "OCR scrambled, is rebuilt so that each abbreviation stands beside its "
+                 "expansion: every rebuilt pair carries resp and an editorial note saying "
+                 "how the witness gives it, and what the scrambled columns repeat is kept "
+                 "as surplus in the list's trailer."),
                 (f"Counts: {counts.get('corrections', 0)} corrections, "
                 f"{counts.get('surplus', 0)} surplus, {counts.get('gaps', 0)} gaps."),
             ),
@@ -1036,8 +1051,11 @@ def header(removals: list[Removal], counts: dict[str, int]) -> etree._Element:
                 "page of each chapter and of the Foreword and List of Abbreviations (from "
                 "the contents), and the page numbers the OCR let slip into the text as "
                 "lines of their own; a page break between two numbered ones is numbered "
-                "only if exactly the missing count of breaks was found between them. No "
-                "number is estimated."),
+                "only if exactly the missing count of breaks was found between them and no "
+                "text is lost between them (no stretch of this witness qualifies). A page "
+                "number that contradicts the contents (67, which stands a page before the "
+                "last page of chapter 7) is kept where the OCR has it, with cert=\"low\" "
+                "and a note. No number is estimated."),
                 "Removed from the text (recorded here): " + removed + ".",
             ),
             "interpretation": (
