@@ -1,0 +1,51 @@
+"""Annotators: TEI→TEI passes over the books. `names` tags people, places and organisations.
+
+`annotate_files` is what `edition annotate` calls: it loads the registers once, runs the
+names pass over each book, writes each file back (atomically) and returns what was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from transform.annotate.names import BookAnnotation, Matcher, annotate_tree, format_report, \
+    untagged_report
+from transform.annotate.registers import load_registers
+from transform.books import BOOKS, TEI_DIR
+from transform.fileio import write_tei
+from transform.xmlsafe import parse_tei
+
+__all__ = ["AnnotationRun", "annotate_files", "book_key_of", "format_report"]
+
+
+@dataclass
+class AnnotationRun:
+    """The result of one `edition annotate`: one BookAnnotation per file."""
+
+    books: list[BookAnnotation]
+
+
+def book_key_of(path: Path) -> str:
+    """The book a TEI file holds (carr, rothstein), by its file name; "" if neither."""
+    for key, book in BOOKS.items():
+        if path.resolve().name == book.tei.name:
+            return key
+    return ""
+
+
+def annotate_files(paths: list[Path], *, registers_dir: Path = TEI_DIR, write: bool = True,
+                   report: bool = False) -> AnnotationRun:
+    """Tag the names in each TEI file of `paths` from the registers in `registers_dir`."""
+    registers = load_registers(registers_dir)
+    matcher = Matcher.build(registers)
+    run = AnnotationRun([])
+    for path in paths:
+        tree = parse_tei(path)
+        result = annotate_tree(tree.getroot(), registers, book_key_of(path), matcher, str(path))
+        if report:
+            untagged_report(tree.getroot(), result)
+        if write and sum(result.added.values()):
+            write_tei(path, tree)
+        run.books.append(result)
+    return run

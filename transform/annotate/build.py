@@ -217,6 +217,26 @@ def _document(title: str, what: str) -> tuple[etree._Element, etree._Element]:
     return tei, body
 
 
+REGNAL = re.compile(r"\b[IVX]+$")
+
+
+def person_forms(entry: PersonEntry) -> list[str]:
+    """The forms a person is named by: surname and forename + surname, then the variants.
+
+    A "strict" entry (a surname that is a common word, or shared: Wilson, Simon, Butler)
+    is named only by its listed variants; regnal names (Nicholas II) never by a surname.
+    """
+    forms: list[str] = []
+    if "strict" not in entry.flags and entry.surname and not REGNAL.search(entry.forename):
+        forms.append(entry.surname)
+        if entry.forename and ";" not in entry.forename:
+            forms.append(f"{entry.forename} {entry.surname}")
+    for variant in entry.variants:
+        if variant not in forms:
+            forms.append(variant)
+    return forms
+
+
 def build_persons(entries: list[PersonEntry]) -> etree._Element:
     """tei/persons.xml: one person each, index name, variants, years, a description."""
     tei, body = _document(
@@ -234,7 +254,7 @@ def build_persons(entries: list[PersonEntry]) -> etree._Element:
             if entry.surname:
                 index_name[-1].tail = ", "
             _el(index_name, "forename", entry.forename)
-        for variant in entry.variants:
+        for variant in person_forms(entry):
             _el(person, "persName", variant, type="variant")
         if entry.born:
             _el(person, "birth", when=entry.born)

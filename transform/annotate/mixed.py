@@ -1,0 +1,254 @@
+"""Tail-safe mixed-content helpers: read a block's running text, wrap a range of it in an element.
+
+TEI prose is mixed content: a paragraph's words live in its `.text` and in the `.tail`
+of each child (a `pb`, a `hi`, a `note`). These helpers give every annotator one view of
+a block as a single string (`TextStream`), with a map from string offsets back to the
+text slots they came from, and one way to wrap a range of that string in a new element
+(`wrap_range`) that moves the enclosed children with their tails and never loses or
+reorders a character.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from lxml import etree
+
+# Stands in the stream for an element whose content is not running text of this block
+# (a note, a name already tagged, a title): not a letter, so no name can run across it.
+PLACEHOLDER = "\ufffc"
+
+
+class Role(Enum):
+    """How a descendant element of a block takes part in the block's running text."""
+
+    TRANSPARENT = "transparent"  # its text is running text (hi, foreign, choice/corr)
+    ZERO_WIDTH = "zero-width"  # contributes no text, may sit inside a name (pb, lb)
+    BARRIER = "barrier"  # not running text of this block; nothing may span it (note, title)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One stretch of the stream: the `.text` of `parent` (anchor None) or the `.tail` of anchor."""
+
+    start: int
+    end: int
+    parent: etree._Element
+    anchor: etree._Element | None
+
+
+@dataclass
+class TextStream:
+    """A block's running text as one string, with the slots each character came from."""
+
+    root: etree._Element
+    text: str = ""
+    slots: list[Slot] = field(default_factory=list)
+    barriers: list[int] = field(default_factory=list)  # offsets of PLACEHOLDER characters
+    barrier_text: dict[int, str] = field(default_factory=dict)  # what each placeholder hides
+
+    def expanded(self, start: int, end: int) -> str:
+        """stream[start:end] with each placeholder replaced by the text it stands for.
+
+        Context cues read this, so that a name tagged earlier (Holland, Belgium) still
+        counts as context: a second run then decides exactly as the first did.
+        """
+        piece = self.text[start:end]
+        if PLACEHOLDER not in piece:
+            return piece
+        return "".join(self.barrier_text.get(start + i, ch) if ch == PLACEHOLDER else ch
+                       for i, ch in enumerate(piece))
+
+    def slot_at(self, offset: int, *, end: bool = False) -> Slot | None:
+        """The slot holding the character at `offset` (or, with end=True, ending at it)."""
+        for slot in self.slots:
+            if end and slot.start < offset <= slot.end:
+                return slot
+            if not end and slot.start <= offset < slot.end:
+                return slot
+        return None
+
+
+def read_stream(root: etree._Element, role_of: Callable[[etree._Element], Role]) -> TextStream:
+    """Concatenate the running text of `root` in document order.
+
+    `role_of` says, for each descendant element, whether its text belongs to the stream
+    (TRANSPARENT, descended into), is nothing (ZERO_WIDTH) or is a barrier (one PLACEHOLDER).
+    Comments and processing instructions count as zero-width; their tails are text.
+    """
+    stream = TextStream(root)
+    parts: list[str] = []
+    pos = 0
+
+    def add(value: str | None, parent: etree._Element, anchor: etree._Element | None) -> None:
+        nonlocal pos
+        if value:
+            stream.slots.append(Slot(pos, pos + len(value), parent, anchor))
+            parts.append(value)
+            pos += len(value)
+
+    def walk(element: etree._Element) -> None:
+        nonlocal pos
+        add(element.text, element, None)
+        for child in element:
+            role = role_of(child) if isinstance(child.tag, str) else Role.ZERO_WIDTH
+            if role is Role.TRANSPARENT:
+                walk(child)
+            elif role is Role.BARRIER:
+                stream.barriers.append(pos)
+                stream.barrier_text[pos] = "".join(child.itertext())
+                parts.append(PLACEHOLDER)
+                pos += 1
+            add(child.tail, element, child)
+
+    walk(root)
+    stream.text = "".join(parts)
+    return stream
+
+
+class WrapError(ValueError):
+    """A range cannot be wrapped without breaking the nesting of the tree."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """A point between characters: in `parent`'s text (anchor None) or in anchor's tail."""
+
+    parent: etree._Element
+    anchor: etree._Element | None
+    offset: int
+
+
+def _visible(element: etree._Element, role_of: Callable[[etree._Element], Role]) -> str:
+    """The stream text an element contributes (nothing for zero-width elements)."""
+    if not isinstance(element.tag, str) or role_of(element) is Role.ZERO_WIDTH:
+        return ""
+    if role_of(element) is Role.BARRIER:
+        return PLACEHOLDER
+    return (element.text or "") + "".join(_visible(c, role_of) + (c.tail or "") for c in element)
+
+
+def _lift(position: Position, root: etree._Element, role_of: Callable[[etree._Element], Role],
+          *, forward: bool) -> Position | None:
+    """The same point one level up, when nothing visible separates it from the parent's edge.
+
+    Lets a name end with a corrected word: "Constituent <choice><sic>Assemblv</sic><corr>
+    Assembly</corr></choice>" is wrapped whole, choice and all, instead of failing.
+    """
+    parent, anchor, offset = position.parent, position.anchor, position.offset
+    if parent is root or parent.getparent() is None:
+        return None
+    own = (parent.text if anchor is None else anchor.tail) or ""
+    children = list(parent)
+    index = -1 if anchor is None else children.index(anchor)
+    if forward:
+        rest = own[offset:] + "".join(_visible(c, role_of) + (c.tail or "")
+                                      for c in children[index + 1:])
+        if rest:
+            return None
+        return Position(parent.getparent(), parent, 0)
+    if anchor is None:
+        before = (parent.text or "")[:offset]
+    else:
+        before = (parent.text or "") + "".join(
+            _visible(c, role_of) + (c.tail or "") for c in children[:index])
+        before += _visible(anchor, role_of) + (anchor.tail or "")[:offset]
+    if before:
+        return None
+    grand = parent.getparent()
+    previous = parent.getprevious()
+    text = (grand.text if previous is None else previous.tail) or ""
+    return Position(grand, previous, len(text))
+
+
+def wrap_range(stream: TextStream, start: int, end: int, element: etree._Element,
+               may_enclose: Callable[[etree._Element], bool],
+               role_of: Callable[[etree._Element], Role] | None = None) -> etree._Element:
+    """Wrap stream[start:end] in `element`, moving enclosed children (with tails) into it.
+
+    Both ends must lie in text slots of the same parent element (an end that sits at the
+    edge of a transparent element, such as a corrected word, is lifted to the level of
+    that element when `role_of` is given); every child between them must satisfy
+    `may_enclose` (a page break may, a note may not). The text is not changed: the
+    concatenation of all text slots is the same before and after.
+    """
+    if not 0 <= start < end <= len(stream.text):
+        raise WrapError(f"empty or out-of-range span {start}-{end}")
+    first = stream.slot_at(start)
+    last = stream.slot_at(end, end=True)
+    if first is None or last is None:
+        raise WrapError("span begins or ends outside the running text")
+    if any(b for b in stream.barriers if start <= b < end):
+        raise WrapError("span crosses a barrier element")
+    begin = Position(first.parent, first.anchor, start - first.start)
+    finish = Position(last.parent, last.anchor, end - last.start)
+    if begin.parent is not finish.parent and role_of is not None:
+        begin, finish = _meet(begin, finish, stream.root, role_of)
+    if begin.parent is not finish.parent:
+        raise WrapError("span crosses an element boundary")
+    parent = begin.parent
+    children = list(parent)
+    first_index = -1 if begin.anchor is None else children.index(begin.anchor)
+    last_index = -1 if finish.anchor is None else children.index(finish.anchor)
+    if last_index < first_index:
+        raise WrapError("span ends before it begins")
+    enclosed = children[first_index + 1:last_index + 1]
+    if not all(may_enclose(child) for child in enclosed):
+        raise WrapError("span would enclose an element that cannot sit inside a name")
+
+    def get(anchor: etree._Element | None) -> str:
+        return (parent.text if anchor is None else anchor.tail) or ""
+
+    def put(anchor: etree._Element | None, value: str) -> None:
+        if anchor is None:
+            parent.text = value or None
+        else:
+            anchor.tail = value or None
+
+    head = get(begin.anchor)
+    cut = begin.offset
+    if first_index == last_index:
+        element.text = head[cut:finish.offset] or None
+        element.tail = head[finish.offset:] or None
+        put(begin.anchor, head[:cut])
+    else:
+        element.text = head[cut:] or None
+        put(begin.anchor, head[:cut])
+        tail = get(finish.anchor)
+        element.tail = tail[finish.offset:] or None
+        put(finish.anchor, tail[:finish.offset])
+        for child in enclosed:
+            element.append(child)  # lxml moves the child together with its tail
+    parent.insert(first_index + 1, element)
+    return element
+
+
+def _depth(element: etree._Element) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def _meet(begin: Position, finish: Position, root: etree._Element,
+          role_of: Callable[[etree._Element], Role]) -> tuple[Position, Position]:
+    """Lift the deeper end(s) until both lie in one parent, or give up (unchanged)."""
+    original = (begin, finish)
+    for _ in range(8):
+        if begin.parent is finish.parent:
+            return begin, finish
+        if _depth(finish.parent) >= _depth(begin.parent):
+            lifted = _lift(finish, root, role_of, forward=True)
+            if lifted is None:
+                return original
+            finish = lifted
+        else:
+            lifted = _lift(begin, root, role_of, forward=False)
+            if lifted is None:
+                return original
+            begin = lifted
+    return original
+
+
+def running_text(element: etree._Element) -> str:
+    """All text of `element` in document order (itertext), for word comparisons in tests."""
+    return "".join(element.itertext())
