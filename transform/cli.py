@@ -110,3 +110,19 @@ def build(out: Path, tei_dir: Path) -> None:
     if result.validation_warnings:
         click.echo(f"{len(result.validation_warnings)} validation warning(s): "
                    "`edition validate` lists them", err=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", is_flag=True,
+              help="Print the review list: ambiguous tags, untagged capitalised words.")
+@click.option("--dry-run", is_flag=True, help="Annotate in memory only; write nothing.")
+def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool) -> None:
+    """Tag persons, places and organisations in TEI books from the registers in tei/."""
+    from transform.annotate import annotate_files, format_report
+
+    targets = list(paths) or [b.tei for b in BOOKS.values() if b.tei.exists()]
+    run = annotate_files(targets, write=not dry_run, report=report)
+    for book in run.books:
+        click.echo(format_report(book) if report else
+                   f"{book.path}: " + ", ".join(f"{k} +{v}" for k, v in sorted(book.added.items())))
