@@ -17,7 +17,6 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -286,10 +285,18 @@ def test_edition_validate_reports_no_errors() -> None:
     assert not report.errors, [d.format() for d in report.diagnostics][:10]
 
 
-def test_the_ingest_reproduces_the_committed_file(tmp_path: Path) -> None:
-    """The committed TEI is the reader's output (no hand edits lost on re-ingest)."""
-    from transform.fileio import write_tei
+def test_the_ingest_reproduces_the_committed_file() -> None:
+    """The committed TEI is the reader's output, up to the annotation of names.
 
-    out = tmp_path / "carr.xml"
-    write_tei(out, carr.read(BOOK.source))
-    assert out.read_bytes() == BOOK.tei.read_bytes()
+    Later stages (names linked to the registers) rewrite the committed file, so the
+    comparison leaves out persName/placeName/orgName wrappers (keeping their text) and
+    compares the identified elements in order and every letter of the text.
+    """
+    def shape(root: etree._Element) -> tuple[list[tuple[str, str | None, str | None]], str]:
+        ids = [(etree.QName(e).localname, e.get(XML_ID), e.get("n"))
+               for e in root.iter() if isinstance(e.tag, str) and e.get(XML_ID)]
+        return ids, letters(witness_text(root.find("t:text", NS)))
+
+    fresh = carr.read(BOOK.source).getroot()
+    committed = parse_tei(BOOK.tei).getroot()
+    assert shape(fresh) == shape(committed)
