@@ -126,3 +126,40 @@ def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool) -> None:
     for book in run.books:
         click.echo(format_report(book) if report else
                    f"{book.path}: " + ", ".join(f"{k} +{v}" for k, v in sorted(book.added.items())))
+
+
+@main.command("index")
+@click.option("--format", "fmt", type=click.Choice(["tei", "json", "csv", "text"]),
+              help="Export format (default json); for the reports: text (default) or json.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--compare-printed", is_flag=True,
+              help="Reconcile with Rothstein's printed index instead of exporting.")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="The editors' coverage report instead of exporting.")
+@click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=TEI_DIR, show_default=True, help="Where the books and registers are.")
+def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverage: bool,
+          tei_dir: Path) -> None:
+    """The index of names: export it (TEI, JSON, CSV) or report on it."""
+    from transform.fileio import write_bytes_atomic
+    from transform.names_index import commands
+
+    if compare_printed and show_coverage or (compare_printed or show_coverage) and fmt in (
+            "tei", "csv") or not (compare_printed or show_coverage) and fmt == "text":
+        raise click.UsageError("exports take --format tei|json|csv; reports text|json")
+    try:
+        if compare_printed or show_coverage:
+            report = (commands.printed_report(tei_dir) if compare_printed
+                      else commands.coverage_report(tei_dir))
+            payload = commands.report_bytes(report, fmt or "text")
+            click.echo(report.summary(), err=True)
+        else:
+            payload = commands.export_index(tei_dir, fmt or "json")
+    except commands.IndexInputError as failure:
+        click.echo(f"edition index: {failure}", err=True)
+        sys.exit(1)
+    if out:
+        write_bytes_atomic(out, payload)
+    else:
+        click.echo(payload.decode("utf-8"), nl=False)

@@ -44,6 +44,9 @@ _NOT_READING = frozenset(f"{_T}{n}" for n in ("sic", "orig", "surplus", "fw", "n
 _BLOCKS = frozenset(f"{_T}{n}" for n in (
     "p", "note", "item", "l", "head", "cell", "label", "bibl", "titlePart", "byline",
     "docImprint", "docAuthor", "docDate", "signed", "dateline", "trailer", "figDesc"))
+# Block elements inside a paragraph: their text is set apart from the text around them.
+_SPACED = frozenset(f"{_T}{n}" for n in ("quote", "lg", "l", "list", "item", "p", "table",
+                                         "row", "cell", "figure"))
 _KWIC_WIDTH = 70
 _AUTHORITY_URLS = {
     "geonames": "https://www.geonames.org/{}",
@@ -318,6 +321,10 @@ def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
                     walk(child)
                     pieces.append("\x01")
                     marks.append((id(child), opened[id(child)], len(pieces) - 1))
+                elif child.tag in _SPACED:
+                    pieces.append(" ")
+                    walk(child)
+                    pieces.append(" ")
                 else:
                     walk(child)
             elif isinstance(child.tag, str) and child.tag == f"{_T}note":

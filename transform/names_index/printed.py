@@ -1,0 +1,305 @@
+"""Reconciliation of our index with the printed index of a book (Rothstein's).
+
+The printed index is encoded in the book's `back/div[@type='index']` as
+`list/item`s whose text is the heading, its page references and perhaps a
+cross-reference, as printed (and as OCR left it). This module parses each
+item into a heading and page numbers, finds the register entry the heading
+names (a tagged name or `@corresp` in the item wins; otherwise the heading is
+matched against the registers' name forms), and compares:
+
+- headings that no register entry answers to (many are subjects, not names);
+- page references with no tagged mention of the entry within a few pages of
+  the printed number moved by the offset found (the printed numbers follow an
+  earlier pagination, so a global offset and its drift through the book are
+  measured first, from the nearest mention of each reference);
+- names we index in that book that the printed index leaves out.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from transform import urls
+from transform.books import TEI_NS, XML_NS
+from transform.names_index.collect import text_of
+from transform.names_index.locators import page_value
+from transform.names_index.model import KINDS, Entry, NamesIndex
+from transform.names_index.sorting import fold
+
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_NAME_TAGS = (f"{_T}persName", f"{_T}placeName", f"{_T}orgName")
+_PAGES = re.compile(r"(\d+)(?:\s*[-–—]+\s*(\d+))?")
+_SEE = re.compile(r"\b[Ss]ee(?:\s+also)?\b.*$")
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*")
+_SEARCH_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class PrintedHeading:
+    """One heading of the printed index with the pages it gives."""
+
+    item_id: str
+    heading: str
+    pages: tuple[int, ...]
+    see: str
+    kind: str | None
+    entry_id: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class MissedReference:
+    """A printed page reference with no tagged mention near it."""
+
+    heading: str
+    kind: str
+    entry_id: str
+    printed_page: int
+    nearest: int | None
+
+
+@dataclass
+class PrintedComparison:
+    """The figures and the lists of the reconciliation."""
+
+    book: str
+    headings: list[PrintedHeading] = field(default_factory=list)
+    offset: int = 0
+    drift: dict[str, int] = field(default_factory=dict)
+    window: int = 3
+    references: int = 0
+    references_found: int = 0
+    missed: list[MissedReference] = field(default_factory=list)
+    left_out: list[tuple[Entry, int]] = field(default_factory=list)
+
+    @property
+    def unmatched_headings(self) -> list[PrintedHeading]:
+        return [h for h in self.headings if h.entry_id is None]
+
+    @property
+    def matched_headings(self) -> list[PrintedHeading]:
+        return [h for h in self.headings if h.entry_id is not None]
+
+    def summary(self) -> str:
+        return (f"{self.book} printed index: {len(self.headings)} headings, "
+                f"{len(self.matched_headings)} answer to a register entry, "
+                f"{len(self.unmatched_headings)} do not; {self.references} page references "
+                f"of matched headings, {self.references_found} with a tagged mention within "
+                f"±{self.window} pages after the offset of {self.offset:+d}, "
+                f"{len(self.missed)} without; {len(self.left_out)} indexed names the printed "
+                f"index leaves out")
+
+    def lines(self) -> list[str]:
+        out = [self.summary(), "",
+               f"offset (median of nearest-mention distances): {self.offset:+d} pages"]
+        if self.drift:
+            out.append("drift through the book: " + ", ".join(
+                f"pp. {span}: {value:+d}" for span, value in self.drift.items()))
+        out += ["", f"headings missing from the registers ({len(self.unmatched_headings)}):"]
+        out += [f"  {h.heading}  [{h.item_id}]" for h in self.unmatched_headings]
+        out += ["", (f"page references with no tagged mention within ±{self.window} pages "
+                     f"({len(self.missed)}):")]
+        out += [f"  {m.heading} [{m.kind}/{m.entry_id}]: printed p. {m.printed_page}"
+                + (f", nearest mention p. {m.nearest}" if m.nearest is not None
+                   else ", no mention in the book") for m in self.missed]
+        out += ["", f"names we index that the printed index leaves out ({len(self.left_out)}):"]
+        out += [f"  {e.heading} [{e.kind}/{e.entry_id}]: {n} mention(s)"
+                for e, n in self.left_out]
+        return out
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "book": self.book, "summary": self.summary(), "offset": self.offset,
+            "drift": self.drift, "window": self.window,
+            "headings": len(self.headings), "matched": len(self.matched_headings),
+            "references": self.references, "references_found": self.references_found,
+            "unmatched_headings": [{"heading": h.heading, "item": h.item_id}
+                                   for h in self.unmatched_headings],
+            "missed_references": [{"heading": m.heading, "kind": m.kind, "entry": m.entry_id,
+                                   "printed_page": m.printed_page, "nearest": m.nearest}
+                                  for m in self.missed],
+            "left_out": [{"kind": e.kind, "entry": e.entry_id, "heading": e.heading,
+                          "mentions": n} for e, n in self.left_out],
+        }
+
+
+def page_numbers(text: str) -> tuple[int, ...]:
+    """Every page a reference list names, ranges expanded (`131-3` is 131, 132, 133)."""
+    pages: list[int] = []
+    for match in _PAGES.finditer(text):
+        first = int(match.group(1))
+        if match.group(2):
+            last_text = match.group(2)
+            last = int(last_text)
+            if len(last_text) < len(match.group(1)):  # elided: 131-3
+                last = int(match.group(1)[:-len(last_text)] + last_text)
+            if first <= last <= first + 60:
+                pages.extend(range(first, last + 1))
+                continue
+            pages.extend((first, last))
+            continue
+        pages.append(first)
+    return tuple(pages)
+
+
+def _references_start(body: str) -> int | None:
+    """Where the page references begin: the first number outside parentheses that
+    follows the start or a comma or semicolon (`2nd World War` and `(before 1917)`
+    are part of a heading)."""
+    depth = 0
+    for match in re.finditer(r"[()]|\d+", body):
+        token = match.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            before = body[:match.start()].rstrip()
+            after = body[match.end():match.end() + 1]
+            if (not before or before[-1] in ",;") and not after.isalpha():
+                return match.start()
+    return None
+
+
+def split_item(text: str) -> tuple[str, str, str]:
+    """(heading, page references, cross-reference) of one printed index line."""
+    see_match = _SEE.search(text)
+    see = see_match.group(0) if see_match else ""
+    body = text[:see_match.start()] if see_match else text
+    start = _references_start(body)
+    heading = body[:start] if start is not None else body
+    references = body[start:] if start is not None else ""
+    references = re.sub(r"\([^)]*\)", " ", references)
+    return heading.strip(" ,;.:"), references, see.strip(" .")
+
+
+def _candidates(heading: str) -> list[str]:
+    """Forms of a printed heading to look up, most specific first."""
+    forms = [heading, _QUALIFIER.sub(" ", heading).strip()]
+    forms.append(forms[-1].split(",")[0].strip())
+    words = forms[-1].split()
+    if len(words) > 1:
+        forms.append(words[0])
+    return [f for f in dict.fromkeys(forms) if f]
+
+
+def _lookup_table(index: NamesIndex) -> dict[str, tuple[str, str]]:
+    """Folded name form → (kind, entry id); a form that names two entries is left out."""
+    table: dict[str, set[tuple[str, str]]] = {}
+    for kind in KINDS:
+        for entry in index.entries[kind]:
+            forms = {entry.heading, entry.heading.split(",")[0],
+                     _QUALIFIER.sub(" ", entry.heading).strip()}
+            forms.update(f.text for f in entry.forms)
+            for form in forms:
+                table.setdefault(fold(" ".join(form.split())).strip(" .,"), set()).add(
+                    (kind, entry.entry_id))
+    return {form: next(iter(found)) for form, found in table.items() if len(found) == 1}
+
+
+def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[PrintedHeading]:
+    """The headings of a book's printed index, each resolved to an entry where possible."""
+    table = _lookup_table(index)
+    headings: list[PrintedHeading] = []
+    for div in tree.getroot().iter(f"{_T}div"):
+        if div.get("type") != "index":
+            continue
+        parent_heading = ""
+        for item in div.iter(f"{_T}item"):
+            own = etree.Element("x")
+            own.text = item.text
+            for child in item:
+                if child.tag != f"{_T}list":
+                    own.append(_copy(child))
+                elif child.tail:
+                    own.append(etree.Element("y"))
+                    own[-1].tail = child.tail
+            text = text_of(own)
+            heading, references, see = split_item(text)
+            nested = item.getparent() is not None and item.getparent().getparent() is not None \
+                and item.getparent().getparent().tag == f"{_T}item"
+            if heading.startswith("(") or (heading[:1].islower()) or not heading:
+                # a sub-heading: `(Soviet), 69, 131-3` belongs to the heading above it
+                heading = f"{parent_heading} {heading}".strip()
+            elif not nested:
+                parent_heading = heading
+            kind = entry_id = None
+            pointer = item.get("corresp") or next(
+                (n.get("ref") for n in item.iterchildren(*_NAME_TAGS) if n.get("ref")), None)
+            target = urls.register_kind(pointer.split()[0]) if pointer else None
+            if target and index.entry(*target) is not None:
+                kind, entry_id = target
+            else:
+                for form in _candidates(heading):
+                    found = table.get(fold(form).strip(" .,"))
+                    if found:
+                        kind, entry_id = found
+                        break
+            headings.append(PrintedHeading(item.get(_XML_ID, ""), heading,
+                                           page_numbers(references), see, kind, entry_id,
+                                           item.sourceline or 0))
+    return headings
+
+
+def _copy(element: etree._Element) -> etree._Element:
+    import copy
+
+    return copy.deepcopy(element)
+
+
+def compare_printed(index: NamesIndex, tree: etree._ElementTree, book: str = "rothstein",
+                    window: int = 3) -> PrintedComparison:
+    """Compare a book's printed index (in `tree`) with our index of that book."""
+    result = PrintedComparison(book, read_printed_index(tree, index), window=window)
+    pages_of: dict[tuple[str, str], list[int]] = {}
+    for mention in index.mentions:
+        value = page_value(mention.page) if mention.book == book and mention.page else None
+        if value and value[0] == 1:
+            pages_of.setdefault((mention.kind, mention.entry_id), []).append(value[1])
+
+    def nearest(key: tuple[str, str], page: int) -> int | None:
+        found = pages_of.get(key)
+        return min(found, key=lambda p: (abs(p - page), p)) if found else None
+
+    distances: list[tuple[int, int]] = []
+    for heading in result.matched_headings:
+        key = (heading.kind or "", heading.entry_id or "")
+        for page in heading.pages:
+            near = nearest(key, page)
+            if near is not None and abs(near - page) <= _SEARCH_LIMIT:
+                distances.append((page, near - page))
+    if distances:
+        result.offset = round(statistics.median(d for _, d in distances))
+        spans: dict[int, list[int]] = {}
+        for page, distance in distances:
+            spans.setdefault(page // 100, []).append(distance)
+        result.drift = {f"{k * 100 or 1}–{k * 100 + 99}": round(statistics.median(v))
+                        for k, v in sorted(spans.items())}
+    for heading in result.matched_headings:
+        key = (heading.kind or "", heading.entry_id or "")
+        span_offsets = result.drift
+        for page in heading.pages:
+            result.references += 1
+            span = f"{(page // 100) * 100 or 1}–{(page // 100) * 100 + 99}"
+            expected = page + span_offsets.get(span, result.offset)
+            near = nearest(key, expected)
+            if near is not None and abs(near - expected) <= window:
+                result.references_found += 1
+            else:
+                result.missed.append(MissedReference(heading.heading, key[0], key[1], page,
+                                                     near))
+    printed = Counter((h.kind, h.entry_id) for h in result.matched_headings)
+    for kind in KINDS:
+        for entry in index.entries[kind]:
+            count = index.count(entry, book)
+            if count and (kind, entry.entry_id) not in printed:
+                result.left_out.append((entry, count))
+    result.left_out.sort(key=lambda pair: (-pair[1], pair[0].sort_key))
+    return result
