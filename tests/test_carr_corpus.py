@@ -300,3 +300,22 @@ def test_the_ingest_reproduces_the_committed_file() -> None:
     fresh = carr.read(BOOK.source).getroot()
     committed = parse_tei(BOOK.tei).getroot()
     assert shape(fresh) == shape(committed)
+
+
+def test_every_correction_of_the_table_is_in_the_text(tree) -> None:
+    """Each row of corrections/carr.tsv appears as choice/sic/corr (or surplus), once per row."""
+    found = Counter(
+        (choice.findtext("t:sic", namespaces=NS), choice.findtext("t:corr", namespaces=NS))
+        for choice in tree.getroot().iterfind(".//t:text//t:choice", NS))
+    surplus = Counter(s.text for s in tree.getroot().iterfind(".//t:text//t:surplus", NS))
+    table = carr.load_corrections(carr.CORRECTIONS_PATH)
+    rows = [row for rows in table.values() for row in rows]
+    assert len(rows) >= 120
+    wanted = Counter((row.sic, row.corr) for row in rows if row.kind != "surplus")
+    for key, count in wanted.items():
+        assert found[key] >= count, f"correction {key} applied {found[key]} times, not {count}"
+    for row in rows:
+        if row.kind == "surplus":
+            assert surplus[row.sic] >= 1
+    for choice in tree.getroot().iterfind(".//t:text//t:choice/t:corr", NS):
+        assert choice.get("resp") == "#carr-ed" and choice.get("type")
