@@ -319,3 +319,47 @@ def test_every_correction_of_the_table_is_in_the_text(tree) -> None:
             assert surplus[row.sic] >= 1
     for choice in tree.getroot().iterfind(".//t:text//t:choice/t:corr", NS):
         assert choice.get("resp") == "#carr-ed" and choice.get("type")
+
+
+@pytest.mark.parametrize(("label", "expansion"), [
+    ("Arcos", "All-Russian Cooperative Society"),
+    ("Goelro", "State Commission for the Electrification of Russia"),
+    ("NUWM", "National Unemployed Workers' Movement"),
+    ("RSFSR", "Russian Socialist Federal Soviet Republic"),
+    ("Sovkhoz(y)", "Soviet Farm(s)"),
+    ("Sovnarkhoz(y)", "Council(s) of National Economy"),
+    ("SPD", "German Social-Democratic Party"),
+    ("TsIK", "Central Executive Committee"),
+    ("USPD", "German Independent Social-Democratic Party"),
+    ("VAPP", "All-Russian Association of Proletarian Writers"),
+    ("VTsIK", "All-Russian Central Executive Committee"),
+])
+def test_each_abbreviation_stands_beside_its_expansion(tree, label: str, expansion: str) -> None:
+    gloss = tree.getroot().find(".//t:div[@type='abbreviations']/t:list[@type='gloss']", NS)
+    pairs = {}
+    for element in gloss.iterfind("t:label", NS):
+        item = element.getnext()
+        while etree.QName(item).localname != "item":
+            item = item.getnext()
+        pairs[element.text] = reading_text(item)
+    assert len(pairs) == 41
+    assert pairs[label] == expansion
+
+
+def test_rebuilt_abbreviations_carry_their_record(tree) -> None:
+    gloss = tree.getroot().find(".//t:div[@type='abbreviations']/t:list[@type='gloss']", NS)
+    rebuilt = gloss.findall("t:label[@resp]", NS)
+    assert len(rebuilt) == len(carr.ABBREVIATION_REPAIRS)
+    for label in rebuilt:
+        item = label.getnext()
+        assert etree.QName(item.getnext()).localname == "note"
+
+
+def test_damaged_headings_are_marked(tree) -> None:
+    chapters = {c.get("n"): c for c in tree.getroot().iterfind(".//t:body/t:div", NS)}
+    head19 = chapters["19"].find("t:head", NS)
+    assert head19.findtext("t:choice/t:sic", namespaces=NS) == "IQPerspective"
+    assert head19.findtext("t:choice/t:corr", namespaces=NS) == "Perspective"
+    head18 = chapters["18"].find("t:head", NS)
+    assert head18.find("t:surplus", NS).text == "18"
+    assert chapters["1"].findtext("t:head/t:num", namespaces=NS) == "1"
