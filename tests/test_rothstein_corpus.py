@@ -299,3 +299,34 @@ def test_xml_ids_follow_the_conventions(tree) -> None:
             if name == "note" and element.get("type") == "editorial":
                 continue
             assert (element.get(xml_id) or "").startswith("roth-"), etree.tostring(element)[:80]
+
+
+def test_further_reading_cites_works_with_titles(tree) -> None:
+    divisions = tree.findall(f".//{{{TEI_NS}}}div[@type='bibliography']")
+    assert [d.get("{http://www.w3.org/XML/1998/namespace}id") for d in divisions] == [
+        f"roth-ch{n}-bibl" for n in range(1, 9)]
+    for division in divisions:
+        bibls = division.findall(f".//{{{TEI_NS}}}bibl")
+        assert bibls, division.get("{http://www.w3.org/XML/1998/namespace}id")
+        assert division.findall(f".//{{{TEI_NS}}}bibl/{{{TEI_NS}}}title")
+    titles = ["".join(t.itertext()) for t in tree.iterfind(f".//{{{TEI_NS}}}bibl/{{{TEI_NS}}}title")]
+    assert "The Fall of the Russian Monarchy" in titles and "The Year of Stalingrad" in titles
+
+
+def test_block_quotations_and_verse(tree) -> None:
+    quotes = tree.findall(f".//{{{TEI_NS}}}text//{{{TEI_NS}}}quote")
+    assert len(quotes) >= 35
+    starts = [" ".join("".join(q.itertext()).split())[:40] for q in quotes]
+    assert any(s.startswith("The Army is extremely exhausted") for s in starts)
+    assert any(s.startswith("The policy of revolutionary phrases") for s in starts)
+    verse = tree.findall(f".//{{{TEI_NS}}}lg")
+    assert len(verse) == 1 and len(verse[0].findall(f"{{{TEI_NS}}}l")) == 6
+
+
+def test_corrections_carry_resp(tree) -> None:
+    choices = tree.findall(f".//{{{TEI_NS}}}choice")
+    assert len(choices) >= 12
+    for choice in choices:
+        corr = choice.find(f"{{{TEI_NS}}}corr")
+        assert corr.get("resp") == "#roth-ed"
+        assert choice.find(f"{{{TEI_NS}}}sic").text != corr.text

@@ -42,13 +42,16 @@ from transform.readers.common import (
     decide_hyphen,
     line_width,
     make_id,
+    own_text,
     roman_to_int,
     sub,
     tei,
+    wrap_text_range,
 )
 
 BOOK = "roth"
 CORRECTIONS = Path(__file__).parent / "corrections" / "rothstein.tsv"
+BIBLIOGRAPHY = Path(__file__).parent / "corrections" / "rothstein-bibl.tsv"
 
 #: The running heads: the book's title (left-hand pages), Preface, Index and the chapter
 #: titles (right-hand pages); chapter titles are also read from the chapter openings.
@@ -671,6 +674,7 @@ class RenderContext:
         self.unplaced: dict[int, list[Footnote]] = {
             page.index: list(page.footnotes) for page in pages}
         self.footnote_count = 0
+        self.works = load_works()
         self.hyphen_log: list[tuple[int, str, bool, str]] = []
 
     def hyphen(self, left: str, right: str) -> HyphenDecision:
@@ -818,6 +822,8 @@ class TreeBuilder:
         elif kind == "p":
             p = sub(self.container, "p", {"xml:id": self.new_id("p")})
             InlineBuilder(p, self.context).add_items(block.items)
+            if self.container.get("type") == "bibliography":
+                mark_works(p, self.context.works.get(f"ch{self.chapter_number}", []))
         elif kind == "quote":
             self.add_quote(block)
         elif kind == "verse":
@@ -876,6 +882,44 @@ class TreeBuilder:
                 label_parts = []
         if label_parts:
             raise WitnessError(f"table row without figures: {label_parts}")
+
+
+@dataclass(frozen=True)
+class Work:
+    """A work cited in a Further Reading: the reference as printed and its titles."""
+
+    reference: str
+    titles: tuple[str, ...]
+
+
+def load_works(path: Path = BIBLIOGRAPHY) -> dict[str, list[Work]]:
+    """The works of each chapter's Further Reading, by division (`ch1` …)."""
+    works: dict[str, list[Work]] = {}
+    if not path.exists():
+        return works
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = (row for row in handle if row.strip() and not row.startswith("#"))
+        for row in csv.DictReader(rows, delimiter="\t"):
+            titles = tuple(title for title in (row["titles"] or "").split("|") if title)
+            works.setdefault(row["div"], []).append(Work(row["bibl"], titles))
+    return works
+
+
+def mark_works(paragraph: etree._Element, works: Sequence[Work]) -> None:
+    """Wrap each cited work of a Further Reading paragraph in bibl, its titles in title."""
+    for work in works:
+        text = own_text(paragraph)
+        if text.count(work.reference) != 1:
+            raise WitnessError(f"reference {work.reference!r} not found once in "
+                               f"{paragraph.get(f'{{{XML_NS}}}id')}")
+        start = text.index(work.reference)
+        bibl = wrap_text_range(paragraph, start, start + len(work.reference), "bibl")
+        for title in work.titles:
+            inner = own_text(bibl)
+            if title not in inner:
+                raise WitnessError(f"title {title!r} not in {work.reference!r}")
+            begin = inner.index(title)
+            wrap_text_range(bibl, begin, begin + len(title), "title")
 
 
 INDEX_NOTE = (
@@ -1144,7 +1188,10 @@ def read(source: Path) -> etree._ElementTree:
     if left:
         raise WitnessError(f"{len(left)} footnote bodies without a marker, first on line "
                            f"{left[0].lines[0].lineno}")
-    unused = {(lineno, c.context) for lineno, cs in context.corrections.items() for c in cs}
+    present = {line.lineno for page in pages for line in [*page.lines, *(
+        body for note in page.footnotes for body in note.lines)]}
+    unused = {(lineno, c.context) for lineno, cs in context.corrections.items() for c in cs
+              if lineno in present}
     unused -= context.used_corrections
     if unused:
         raise WitnessError(f"corrections not applied: {sorted(unused)[:5]}")
