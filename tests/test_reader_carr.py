@@ -281,3 +281,12 @@ def test_contradictory_page_numbers_get_a_note_and_low_certainty() -> None:
     carr.number_page_breaks(text)
     assert text.find(".//t:note[@type='editorial']", NS) is not None
     assert text.find(".//t:pb[@n='67']", NS).get("cert") == "low"
+
+
+def test_a_page_number_between_paragraphs_opens_the_next(excerpt: Path, tmp_path: Path) -> None:
+    source = tmp_path / "witness.txt"
+    source.write_text(excerpt.read_text(encoding="utf-8").replace(
+        "The second paragraph ends here.", "7\n\nThe second paragraph ends here."),
+        encoding="utf-8")
+    p2 = by_id(carr.read(source), "carr-ch1-p2")
+    assert p2[0].get("n") == "7" and p2.text is None

@@ -234,7 +234,7 @@ class Segment:
     text: str
     join: str = "start"  # start | page | line (a within-page split)
     page_n: str | None = None  # the page number witnessed at the join
-    running_head: bool = False
+    page_top: bool = False  # a running head or page number stood before this line
 
 
 @dataclass
@@ -259,7 +259,7 @@ class Chapter:
     number: int
     entry: ContentsEntry
     heading: SourceLine | None
-    content: list[Block | str] = field(default_factory=list)  # str: "plates" marker
+    content: list[Block] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -503,7 +503,7 @@ def parse_body(lines: list[SourceLine], entries: list[ContentsEntry],
     plates_after = 0
     block: Block | None = None
     pending_page: str | None = None
-    pending_head = False
+    page_top = False
     for line in lines:
         text = line.text.strip()
         next_number = len(chapters) + 1
@@ -518,11 +518,11 @@ def parse_body(lines: list[SourceLine], entries: list[ContentsEntry],
             # the chapter's own title again: a duplicate heading or a running head
             kind = "duplicate heading" if not chapter.content else "running head"
             removals.append(Removal(line, kind))
-            pending_head = block is not None
+            page_top = kind == "running head"
             continue
         if PAGE_NUMBER_LINE.match(text):
             removals.append(Removal(line, "page number"))
-            pending_page = text
+            pending_page, page_top = text, True
             continue
         if is_caption(line):
             captions.append(line)
@@ -538,11 +538,13 @@ def parse_body(lines: list[SourceLine], entries: list[ContentsEntry],
         if (block is not None and continues(block.last, line, repairs)
                 and block.quotation == quotation):
             join = "line" if block.last.number in repairs.within_page_splits else "page"
-            block.segments.append(Segment(line, line.text, join, pending_page, pending_head))
+            block.segments.append(Segment(line, line.text, join, pending_page, page_top))
         else:
-            block = Block([Segment(line, line.text)], quotation=quotation)
+            # a page that began between paragraphs, witnessed by its head or number
+            block = Block([Segment(line, line.text, page_n=pending_page, page_top=page_top)],
+                          quotation=quotation)
             chapter.content.append(block)
-        pending_page, pending_head = None, False
+        pending_page, page_top = None, False
         block.loss = repairs.losses.get(line.number)
         block.unpunctuated_end = line.number in repairs.unpunctuated_ends
         if block.loss:
@@ -561,7 +563,6 @@ class Context:
     chapter_pages: list[tuple[int, int]]
     known_pages: set[str]
     repairs: Repairs
-    hyphens: list[str] = field(default_factory=list)
 
 
 def editorial_note(text: str) -> etree._Element:
@@ -585,6 +586,8 @@ def block_inline(block: Block, context: Context) -> Inline:
     previous_line = block.segments[0].line
     for segment in block.segments:
         text = segment.text.strip()
+        if segment.join == "start" and segment.page_top:
+            inline.milestones.append((0, page_break(segment.page_n)))
         if segment.join != "start":
             previous = inline.text
             word_break = previous.endswith("-")
@@ -592,7 +595,6 @@ def block_inline(block: Block, context: Context) -> Inline:
                 left = previous.rsplit(" ", 1)[-1][:-1]
                 right = text.split(" ", 1)[0]
                 decision = decide_hyphen(left, right, context.vocabulary, HYPHEN_OVERRIDES)
-                context.hyphens.append(decision.joined)
                 if not decision.keep:
                     inline.text = previous[:-1]
             else:
@@ -680,7 +682,6 @@ def build_chapter(body: etree._Element, chapter: Chapter, context: Context) -> e
     quote: etree._Element | None = None
     quote_paragraphs = 0
     for item in chapter.content:
-        assert isinstance(item, Block)
         if item.quotation:
             if quote is None:
                 quotes += 1
