@@ -608,6 +608,9 @@ def block_inline(block: Block, context: Context) -> Inline:
                     "reason": "lost", "extent": "unknown"})))
                 inline.milestones.append((len(inline.text), editorial_note(lost)))
         offset = len(inline.text)
+        for moved, after in context.repairs.transpositions:
+            if moved == segment.line.number:
+                inline.milestones.append((offset, transposition_note(segment, after)))
         add_corrections(inline, offset, segment.line, text, context.corrections)
         inline.text += text
         previous_line = segment.line
@@ -637,20 +640,17 @@ def build_paragraph(parent: etree._Element, xml_id: str, block: Block,
             "reason": "lost", "unit": "page", "extent": "unknown"})))
         inline.milestones.append((len(inline.text), editorial_note(block.loss)))
     fill(p, inline)
-    numbers = {segment.line.number for segment in block.segments}
-    for moved, after in context.repairs.transpositions:
-        if moved in numbers:
-            p.append(editorial_note(
-                f"The OCR gives source line {moved} (\u201c{_excerpt(block, moved)}\u201d) "
-                "before the five short lines that precede it in the printed order, at the "
-                f"foot of the same page; it is put back in its place, after source line "
-                f"{after}."))
     return p
 
 
-def _excerpt(block: Block, number: int) -> str:
-    text = next(s.line.text.strip() for s in block.segments if s.line.number == number)
-    return f"{' '.join(text.split()[:4])} \u2026 {' '.join(text.split()[-4:])}"
+def transposition_note(segment: Segment, after: int) -> etree._Element:
+    """The note before a line the reader moved back to its printed place."""
+    words = segment.text.split()
+    return editorial_note(
+        f"The OCR gives the following words, source line {segment.line.number} "
+        f"(\u201c{' '.join(words[:4])} \u2026 {' '.join(words[-4:])}\u201d), before the "
+        "short lines that precede them in the printed order at the foot of the same page; "
+        f"they are put back in their place, after source line {after}.")
 
 
 def chapter_head(chapter: Chapter, context: Context) -> etree._Element:
