@@ -102,7 +102,7 @@ def _person_heading(name: etree._Element) -> tuple[str, str]:
         return heading, sort_key(heading)
     forenames = " ".join(text_of(f) for f in name.findall(f"{_T}forename"))
     additions = " ".join(text_of(a) for a in name.findall(f"{_T}addName"))
-    rest = " ".join(part for part in (forenames, additions) if part)
+    rest = ", ".join(part for part in (forenames, additions) if part)
     heading = f"{text_of(surname)}, {rest}" if rest else text_of(surname)
     return heading, person_sort_key(text_of(surname), forenames)
 
@@ -400,6 +400,16 @@ def build_index(books: Iterable[tuple[BookInfo, etree._ElementTree]],
     resolved = tuple(m for m in mentions if (m.kind, m.entry_id) in known)
     unresolved = tuple(m for m in mentions if (m.kind, m.entry_id) not in known)
     return NamesIndex(tuple(infos), entries, resolved, see, unresolved)
+
+
+def listing(index: NamesIndex, kind: str) -> list[Entry | SeeReference]:
+    """One kind's A–Z list as a printed index prints it: entries and see-references filed
+    together (a see-reference after an entry whose heading files the same)."""
+    rows: list[tuple[tuple, Entry | SeeReference]] = [
+        ((collation(e.sort_key), 0, fold(e.heading)), e) for e in index.entries[kind]]
+    rows += [((collation(s.sort_key), 1, fold(s.heading)), s)
+             for s in index.see_references[kind]]
+    return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
 def parse_registers(tei_dir: Path) -> dict[str, etree._ElementTree]:
