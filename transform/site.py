@@ -337,7 +337,7 @@ class SiteWriter:
 
     def names_script(self) -> bytes:
         cards = {
-            f"{entry.kind}/{entry.entry_id}": {"name": entry.name, "dates": entry.dates,
+            f"{entry.kind}/{entry.entry_id}": {"name": entry.name, "detail": entry.detail,
                                                "description": entry.description}
             for entry in self.edition.registers
         }

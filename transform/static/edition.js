@@ -88,10 +88,10 @@
         head.className = "card-name";
         head.textContent = card.name;
         box.appendChild(head);
-        if (card.dates) {
+        if (card.detail) {
           var dates = document.createElement("div");
           dates.className = "card-dates";
-          dates.textContent = card.dates;
+          dates.textContent = card.detail;
           box.appendChild(dates);
         }
         if (card.description) {

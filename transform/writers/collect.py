@@ -95,15 +95,21 @@ class Division:
     sections: tuple[TocEntry, ...]
     first_page: str | None
     last_page: str | None
+    unnumbered_after_last: bool = False  # pages follow whose numbers are not printed
 
     @property
     def pages(self) -> str:
-        """The printed pages it spans, as a citation gives them (`pp. 58–79`)."""
+        """The printed pages it spans, as a citation gives them (`pp. 58–79`, `p. 9 ff.`).
+
+        Where pages without a printed number follow the last known one, the end
+        is not guessed: `ff.` says that the division goes on.
+        """
         if not self.first_page:
             return ""
+        more = " ff." if self.unnumbered_after_last else ""
         if not self.last_page or self.last_page == self.first_page:
-            return f"p. {self.first_page}"
-        return f"pp. {self.first_page}–{self.last_page}"
+            return f"p. {self.first_page}{more}"
+        return f"pp. {self.first_page}–{self.last_page}{more}"
 
 
 @dataclass(frozen=True)
@@ -137,7 +143,7 @@ class RegisterEntry:
     kind: str
     entry_id: str
     name: str
-    dates: str
+    detail: str  # life dates of a person; the kind of a place or organisation
     description: str
 
 
@@ -200,13 +206,44 @@ def _group(book: Book, root: etree._Element) -> list[tuple[str, list[etree._Elem
     return groups
 
 
-def _page_numbers(elements: list[etree._Element]) -> list[str]:
+def _opening_page(elements: list[etree._Element]) -> str | None:
+    """The number of a page break that comes before any text of the division, if any.
+
+    A division that opens with a page break (before or after its heading's
+    start tag, but before any word) begins on that page, not on the previous one.
+    """
+    def walk(node: etree._Element) -> tuple[bool, str | None]:
+        if node.tag == _PB:
+            return True, node.get("n", "").strip() or None
+        if node.text and node.text.strip():
+            return True, None
+        for child in node:
+            if isinstance(child.tag, str):
+                done, n = walk(child)
+                if done:
+                    return True, n
+            if child.tail and child.tail.strip():
+                return True, None
+        return False, None
+
+    for element in elements:
+        done, n = walk(element)
+        if done:
+            return n
+    return None
+
+
+def _page_breaks(elements: list[etree._Element]) -> list[str]:
+    """The printed numbers of the page breaks, in order; "" for a page without one."""
     return [
         pb.get("n", "").strip()
         for element in elements
         for pb in ([element] if element.tag == _PB else element.iter(_PB))
-        if pb.get("n", "").strip()
     ]
+
+
+def _page_numbers(elements: list[etree._Element]) -> list[str]:
+    return [n for n in _page_breaks(elements) if n]
 
 
 def collect_book(book: Book, path: Path) -> BookEdition:
@@ -220,16 +257,17 @@ def collect_book(book: Book, path: Path) -> BookEdition:
     current_page: str | None = None
     home: Division | None = None
     for matter, elements in _group(book, root):
-        numbers = _page_numbers(elements)
-        starts_with_page = bool(elements) and elements[0].tag == _PB and elements[0].get("n")
-        first = numbers[0] if starts_with_page else (current_page or (numbers[0] if numbers
-                                                                       else None))
+        breaks = _page_breaks(elements)
+        numbers = [n for n in breaks if n]
+        first = _opening_page(elements) or current_page or (numbers[0] if numbers else None)
         last = numbers[-1] if numbers else first
-        current_page = last
+        unnumbered_after = "" in (breaks[breaks.index(last) + 1:] if last in breaks else breaks)
+        current_page = None if breaks and not breaks[-1] else last
         if matter == "title":
             home = Division(book.key, "index", urls.book_home(book.key), "front", "title",
                             root.get(_XML_ID), reading_text(title_el[0]) if title_el else
-                            book.short_title, tuple(elements), (), first, last)
+                            book.short_title, tuple(elements), (), first, last,
+                            unnumbered_after)
             continue
         div = elements[-1] if elements[-1].tag == _DIV else next(
             e for e in elements if e.tag == _DIV)
@@ -243,7 +281,7 @@ def collect_book(book: Book, path: Path) -> BookEdition:
         page_path = urls.division(book.key, slug)
         divisions.append(Division(book.key, slug, page_path, matter, kind, div_id,
                                   _label(div, kind), tuple(elements),
-                                  _sections(div, page_path), first, last))
+                                  _sections(div, page_path), first, last, unnumbered_after))
     assert home is not None
     printed_pages: dict[str, str] = {}
     for division in (home, *divisions):
@@ -281,21 +319,21 @@ def _entry(kind: str, element: etree._Element) -> RegisterEntry:
     local = etree.QName(element).localname
     name_tag = {"person": "persName", "place": "placeName", "org": "orgName"}[local]
     names = element.findall(f"{_T}{name_tag}")
-    main = next((n for n in names if n.get("type") in (None, "main", "reg")),
+    main = next((n for n in names if n.get("type") in (None, "index", "main", "reg")),
                 names[0] if names else None)
     name = reading_text(main) if main is not None else element.get(_XML_ID, "")
     if kind == "persons":
         birth, death = _year(element.find(f"{_T}birth")), _year(element.find(f"{_T}death"))
-        dates = f"{birth}–{death}" if birth or death else ""
+        detail = f"{birth}–{death}" if birth or death else ""
     else:
-        dates = (element.get("type") or "").replace("-", " ")
+        detail = (element.get("type") or "").replace("-", " ")
     description = ""
     for tag in ("note", "desc", "occupation"):
         found = element.find(f"{_T}{tag}")
         if found is not None:
             description = reading_text(found)
             break
-    return RegisterEntry(kind, element.get(_XML_ID, ""), name, dates, description)
+    return RegisterEntry(kind, element.get(_XML_ID, ""), name, detail, description)
 
 
 def collect_registers(tei_dir: Path) -> tuple[tuple[RegisterEntry, ...], tuple[Path, ...]]:

@@ -356,6 +356,8 @@ class Renderer:
         n = (element.get("n") or "").strip()
         if element.get("break") == "no":
             classes.append("pb-inword")
+        if out.tag not in _PHRASING_ONLY:  # between blocks: no mark in a line of its own
+            classes.append("pb-block")
         if n:
             html.set("data-page", n)
             html.set("title", f"Page {n} of the printed book")
