@@ -454,8 +454,8 @@ def add_phrase_markup(inline: Inline, chapter_pages: list[tuple[int, int]],
         for number in re.finditer(r"\d+(?:-\d+)?", match.group(2)):
             start, end = numbers_at + number.start(), numbers_at + number.end()
             first = int(number.group().split("-")[0])
-            if number.group() in known_pages:
-                target = f"#{PREFIX}-pb-{number.group()}"
+            if str(first) in known_pages:
+                target = f"#{PREFIX}-pb-{first}"
             else:
                 chapter = max(n for n, page in chapter_pages if page <= first)
                 target = f"#{PREFIX}-ch{chapter}"
@@ -1077,6 +1077,12 @@ def header(removals: list[Removal], counts: dict[str, int]) -> etree._Element:
 
 # ------------------------------------------------------------ the reader
 
+def known_pages(chapter_entries: list[ContentsEntry], removals: list[Removal]) -> set[str]:
+    """Printed pages whose page break is numbered: chapters' first pages, leaked numbers."""
+    leaked = {r.line.text.strip() for r in removals if r.kind == "page number"}
+    return {e.page_value for e in chapter_entries} | leaked
+
+
 def read(source: Path, repairs: Repairs | None = None) -> etree._ElementTree:
     """Up-convert the Carr OCR witness at `source` into a TEI document.
 
@@ -1103,7 +1109,7 @@ def read(source: Path, repairs: Repairs | None = None) -> etree._ElementTree:
         raise ValueError(f"found {len(parsed.chapters)} chapter headings, "
                          f"the contents list {len(chapter_entries)}")
     context = Context(corrections, book_vocabulary(line.text for line in lines),
-                      chapter_pages, {e.page_value for e in chapter_entries}, repairs)
+                      chapter_pages, known_pages(chapter_entries, parsed.removals), repairs)
 
     root = tei("TEI", {"xml:id": f"{PREFIX}-book", "xml:lang": "en"})
     text = tei("text")
