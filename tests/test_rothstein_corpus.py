@@ -330,3 +330,12 @@ def test_corrections_carry_resp(tree) -> None:
         corr = choice.find(f"{{{TEI_NS}}}corr")
         assert corr.get("resp") == "#roth-ed"
         assert choice.find(f"{{{TEI_NS}}}sic").text != corr.text
+
+
+def test_lost_text_is_a_gap_with_an_editorial_note(tree) -> None:
+    gaps = tree.findall(f".//{{{TEI_NS}}}text//{{{TEI_NS}}}gap")
+    assert len(gaps) == 2
+    for gap in gaps:
+        note = gap.getnext()
+        assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == "editorial"
+        assert note.get("resp") == "#roth-ed"

@@ -641,7 +641,16 @@ class InlineBuilder:
         position = 0
         for begin, end, correction in spans:
             self.add_plain(line, text[position:begin])
-            self.parent.append(self.context.correction(correction))
+            if correction.kind == "gap":
+                # Text lost after the anchor (sic, kept as printed): a gap and its note.
+                append_text(self.parent, correction.sic)
+                self.parent.append(tei("gap", {"reason": "lost"}))
+                self.context.gap_count += 1
+                note = tei("note", {"type": "editorial", "resp": "#roth-ed", "xml:id": make_id(
+                    BOOK, "gap", self.context.gap_count)}, correction.corr)
+                self.parent.append(note)
+            else:
+                self.parent.append(self.context.correction(correction))
             position = end
         self.add_plain(line, text[position:])
 
@@ -674,6 +683,7 @@ class RenderContext:
         self.unplaced: dict[int, list[Footnote]] = {
             page.index: list(page.footnotes) for page in pages}
         self.footnote_count = 0
+        self.gap_count = 0
         self.works = load_works()
         self.hyphen_log: list[tuple[int, str, bool, str]] = []
 
