@@ -97,7 +97,12 @@ class Cue:
             return bool(self.pattern.search(before[-60:]))
         if self.where == ">":
             return bool(self.pattern.search(after[:60]))
-        return bool(self.pattern.search(before[-400:] + " " + after[:400]))
+        return bool(self.pattern.search(before[-250:] + " " + after[:250]))
+
+    @property
+    def weight(self) -> int:
+        """A cue next to the form (Prince Lvov) outweighs one somewhere in the paragraph."""
+        return 3 if self.where in "<>" else 1
 
 
 @dataclass(frozen=True)
@@ -228,11 +233,13 @@ def decide(form: str, entries: tuple[Entry, ...], before: str, after: str, book:
     candidates = matcher.rules.get(form)
     if not candidates:
         return entries[0], len(entries) > 1, len(entries) > 1
-    scored = [(sum(cue.found(before, after, book) for cue in c.cues), c) for c in candidates]
+    scored = [(sum(cue.weight for cue in c.cues if cue.found(before, after, book)), c)
+              for c in candidates]
     best_score = max(score for score, _ in scored)
     readings = sum(c.entry_id != "-" for c in candidates)  # "-" only filters, it names nothing
     if best_score > 0:
-        chosen = next(c for score, c in scored if score == best_score)
+        best = [c for score, c in scored if score == best_score]
+        chosen = next((c for c in best if c.default), best[0])
         by_default = False
     else:
         chosen = next((c for c in candidates if c.default), candidates[0])
