@@ -118,3 +118,17 @@ def test_text_colours_have_sufficient_contrast(site: Path) -> None:
     for name in ("ink", "muted", "accent", "editorial"):
         for background in ("paper", "highlight"):
             assert contrast(colours[name], colours[background]) >= 4.5, (name, background)
+
+
+@pytest.mark.corpus
+def test_real_pages_have_chrome_and_ordered_headings(tmp_path: Path) -> None:
+    from transform.books import TEI_DIR
+    from transform.writers.collect import book_paths
+
+    if not book_paths(TEI_DIR):
+        pytest.skip("no book TEI committed in tei/ yet")
+    out = tmp_path / "site"
+    build_site(out, TEI_DIR, validate=False)
+    test_every_page_has_what_every_page_needs(out)
+    test_headings_never_skip_a_level(out)
+    test_no_remote_resources(out)
