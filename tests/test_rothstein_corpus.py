@@ -18,6 +18,7 @@ from lxml import etree
 
 from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
 from transform.xmlsafe import parse_tei
+import itertools
 
 pytestmark = pytest.mark.corpus
 
@@ -75,7 +76,7 @@ def read_witness(path: Path) -> Witness:
     lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line != ""]
     heads = set(FIXED_HEADS)
     chapters: list[tuple[str, str]] = []
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         if re.fullmatch(r"CHAPTER [IVXL]+", line.strip()):
             heads.add(following.strip())
             chapters.append((line.strip(), following.strip()))

@@ -22,6 +22,7 @@ after a line of spaces. The reader works in four passes:
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -151,7 +152,7 @@ def source_lines(source: Path) -> list[SourceLine]:
 def running_heads(lines: Sequence[SourceLine]) -> set[str]:
     """The running heads the book uses: the fixed ones and every chapter title."""
     heads = set(FIXED_RUNNING_HEADS)
-    for line, following in zip(lines, lines[1:]):
+    for line, following in itertools.pairwise(lines):
         if CHAPTER.fullmatch(line.stripped):
             heads.add(following.stripped)
     return heads
@@ -228,7 +229,7 @@ def number_pages(pages: Sequence[Page]) -> None:
 
 def attach_runovers(pages: Sequence[Page]) -> None:
     """Join footnote text continued at the foot of the next page to its footnote."""
-    for previous, page in zip(pages, pages[1:]):
+    for previous, page in itertools.pairwise(pages):
         if page.runover:
             if not previous.footnotes:
                 raise WitnessError(f"line {page.runover[0].lineno}: footnote text with no note")
@@ -1087,85 +1088,91 @@ def header_spec(pages: Sequence[Page], footnotes: int) -> HeaderSpec:
         publisher="The edition project (Carr and Rothstein, histories of the Russian "
                   "revolution, in TEI)",
         availability=(
-            "The text of the book is in copyright (© the author's estate). No open licence "
+            ("The text of the book is in copyright (© the author's estate). No open licence "
             "is claimed for it: it is reproduced here for study only. The encoding and the "
-            "editorial matter are the edition's own and do not change the status of the text.",
+            "editorial matter are the edition's own and do not change the status of the text."),
         ),
         source_bibl="Andrew Rothstein, A History of the U.S.S.R. First published 1950 (the "
                     "publisher is not named in the witness). Witness: "
                     "sources/rothstein-history-ussr-1950.ocr.txt (OCR plain text, sha256 "
                     "15f611c78c15f67e5af47a5676a606b2c94999e05390b36a697d58619e98846f).",
         source_notes=(
-            "The witness is a later re-issue of the 1950 book with its own pagination and a "
+            ("The witness is a later re-issue of the 1950 book with its own pagination and a "
             "note on the author's life after 1950 (on the page About this book). Its printed "
             "index keeps the page numbers of an earlier pagination (see the editorial note "
-            "in the index).",
+            "in the index)."),
         ),
         project=(
-            "A digital edition of two histories of the Russian revolution (E. H. Carr, 1979; "
+            ("A digital edition of two histories of the Russian revolution (E. H. Carr, 1979; "
             "Andrew Rothstein, 1950), encoded in TEI P5 from OCR witnesses, with every "
-            "editorial intervention visible.",
+            "editorial intervention visible."),
         ),
         editorial={
             "correction": (
-                "OCR and printing errors are corrected where the reading is certain, each "
+                ("OCR and printing errors are corrected where the reading is certain, each "
                 "as choice/sic/corr with corr/@resp pointing to #roth-ed; stray characters "
                 "are marked surplus. The corrections are listed in "
                 "transform/readers/corrections/rothstein.tsv. Candidates were found with a "
                 "proofing list (words neither in an English word list, nor in the book's "
                 "own vocabulary) and reviewed one by one; rare but correct words and "
-                "Russian names are left as printed.",
+                "Russian names are left as printed."),
             ),
             "normalization": (
-                "Running heads (the book's title on left-hand pages, the chapter title, "
+                ("Running heads (the book's title on left-hand pages, the chapter title, "
                 "Preface or Index on right-hand pages) and the lines carrying page numbers "
-                "are removed; their page numbers are kept as pb/@n.",
-                f"Page numbers: every printed page begins with a pb at the exact point where "
+                "are removed; their page numbers are kept as pb/@n."),
+                (f"Page numbers: every printed page begins with a pb at the exact point where "
                 f"it begins (pb break='no' inside a word). The witness prints a number on "
                 f"{len(printed)} of its {len(pages)} pages; the pages are consecutive, so "
                 f"every other page takes the number that follows from the sequence, and every "
                 f"printed number agrees with it ({len(numbered)} pages numbered 1 to "
                 f"{numbered[-1].number if numbered else 0}). The page About this book "
-                f"precedes page 1 and has no number (none can be established).",
-                "Spacing is normalised: lines are joined with one space; the blank lines "
-                "of the witness are not kept.",
-                "Footnotes are moved from the foot of the page to their marker in the text "
+                f"precedes page 1 and has no number (none can be established)."),
+                ("Spacing is normalised: lines are joined with one space; the blank lines "
+                "of the witness are not kept."),
+                ("Footnotes are moved from the foot of the page to their marker in the text "
                 "(note place='foot' with the printed marker as @n); a footnote continued at "
                 "the foot of the next page is joined into one note, without a page break "
-                "inside it.",
+                "inside it."),
             ),
             "quotation": (
-                "Quotation marks are kept as printed (‘ ’); quotations set off from the text "
+                ("Quotation marks are kept as printed (‘ ’); quotations set off from the text "
                 "in narrower lines are encoded as quote (with their paragraphs), the verse "
-                "of the Preface as lg/l.",
+                "of the Preface as lg/l."),
             ),
             "hyphenation": (
-                "End-of-line hyphens are removed where they split a word (landown-/ers) and "
+                ("End-of-line hyphens are removed where they split a word (landown-/ers) and "
                 "kept where they belong to the word (Brest-/Litovsk, counter-/revolutionary). "
                 "Each was decided from the words themselves: how the book prints the word "
                 "inside a line, then the shape of the parts (capitals, figures), then an "
-                "English word list (wordfreq), with the editor's review of the decisions.",
+                "English word list (wordfreq), with the editor's review of the decisions."),
             ),
             "segmentation": (
-                "Paragraphs are joined across lines and pages. The witness does not mark "
+                ("Paragraphs are joined across lines and pages. The witness does not mark "
                 "paragraph ends; a line is taken to end its paragraph when the first word "
                 "of the next line would have fitted on it (line widths estimated from the "
-                "letters), and the result was reviewed by reading.",
+                "letters), and the result was reviewed by reading."),
             ),
             "interpretation": (
-                "Chapters, numbered sections, the Further Reading of each chapter "
+                ("Chapters, numbered sections, the Further Reading of each chapter "
                 "(div type='bibliography'), the Epilogue and the printed index "
-                "(div type='index', one item per entry) are encoded as divisions; no names, "
-                "places or dates are tagged in this version.",
+                "(div type='index', one item per entry, sub-entries as nested lists, page "
+                "references as printed) are encoded as divisions. In the Further Reading the "
+                "works cited are bibl and their titles title, told apart by reading (the OCR "
+                "lost the italics; the list is transform/readers/corrections/rothstein-bibl.tsv)."),
+                ("The asterisk dividing the Preface is a milestone (rend='asterisk'); the table "
+                "of the social composition of the population (chapter V) is a table; '§15' "
+                "citing a paragraph of a document is a seg (type='section-reference'), the sign "
+                "being no footnote marker. No names, places or dates are tagged in this version."),
             ),
         },
-        languages=(("en", "English"), ("ru", "Russian (words and titles quoted in "
-                                              "transliteration)")),
+        languages=(("en", "English"), ("ru", ("Russian (words and titles quoted in "
+                                              "transliteration)"))),
         changes=(
-            ("2026-11-23", "#roth-reader", "Draft TEI written by edition ingest rothstein "
-             f"({len(pages)} pages, {footnotes} footnotes)."),
-            ("2026-11-23", "#roth-ed", "Structure, hyphenation, quotations and corrections "
-             "reviewed."),
+            ("2026-11-23", "#roth-reader", ("Draft TEI written by edition ingest rothstein "
+             f"({len(pages)} pages, {footnotes} footnotes).")),
+            ("2026-11-23", "#roth-ed", ("Structure, hyphenation, quotations and corrections "
+             "reviewed.")),
         ),
         extent=f"{len(pages)} printed pages",
     )
