@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from transform.annotate.names import BookAnnotation, Matcher, annotate_tree, format_report, \
     untagged_report
 from transform.annotate.registers import load_registers
@@ -35,17 +37,22 @@ def book_key_of(path: Path) -> str:
 
 
 def annotate_files(paths: list[Path], *, registers_dir: Path = TEI_DIR, write: bool = True,
-                   report: bool = False) -> AnnotationRun:
-    """Tag the names in each TEI file of `paths` from the registers in `registers_dir`."""
+                   report: bool = False, redo: bool = False) -> AnnotationRun:
+    """Tag the names in each TEI file of `paths` from the registers in `registers_dir`.
+
+    `redo` first takes back the tags an earlier run made (never those made by hand).
+    """
     registers = load_registers(registers_dir)
     matcher = Matcher.build(registers)
     run = AnnotationRun([])
     for path in paths:
         tree = parse_tei(path)
-        result = annotate_tree(tree.getroot(), registers, book_key_of(path), matcher, str(path))
+        before = etree.tostring(tree)
+        result = annotate_tree(tree.getroot(), registers, book_key_of(path), matcher, str(path),
+                               redo=redo)
         if report:
             untagged_report(tree.getroot(), result)
-        if write and sum(result.added.values()):
+        if write and etree.tostring(tree) != before:
             write_tei(path, tree)
         run.books.append(result)
     return run

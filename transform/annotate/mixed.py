@@ -249,6 +249,30 @@ def _meet(begin: Position, finish: Position, root: etree._Element,
     return original
 
 
+def unwrap(element: etree._Element) -> None:
+    """Replace `element` by its content, keeping its text, children and tail in place."""
+    parent = element.getparent()
+    index = parent.index(element)
+    previous = element.getprevious()
+    inner = element.text or ""
+    if previous is None:
+        parent.text = (parent.text or "") + inner or None
+    else:
+        previous.tail = (previous.tail or "") + inner or None
+    children = list(element)
+    for offset, child in enumerate(children):
+        parent.insert(index + offset, child)  # moves the child with its tail
+    tail = element.tail or ""
+    if children:
+        last = children[-1]
+        last.tail = (last.tail or "") + tail or None
+    elif previous is None:
+        parent.text = (parent.text or "") + tail or None
+    else:
+        previous.tail = (previous.tail or "") + tail or None
+    parent.remove(element)
+
+
 def running_text(element: etree._Element) -> str:
     """All text of `element` in document order (itertext), for word comparisons in tests."""
     return "".join(element.itertext())

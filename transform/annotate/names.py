@@ -13,7 +13,10 @@ persName/placeName/orgName with @ref. The pass
 - does not tag derived words (Russian, Leninism, Trotskyist): a form must end at a word
   boundary, a possessive 's excepted;
 - decides ambiguous forms (Lvov the prince or the city) by the cues of data/context.txt,
-  and marks a tag decided by default, without any cue, with cert="low".
+  and marks a tag decided by default, without any cue, with cert="low";
+- signs its own tags: resp="#{book}-names" points to a respStmt it adds to the header
+  (with a change in revisionDesc), so that a tag made by hand (without that resp) is told
+  apart and never touched, and `redo` can take back and remake the pass's own tags.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from pathlib import Path
 from lxml import etree
 
 from transform.annotate.mixed import PLACEHOLDER, Role, TextStream, WrapError, read_stream, \
-    wrap_range
+    unwrap, wrap_range
 from transform.annotate.registers import Entry, Registers
-from transform.books import TEI_NS
+from transform.books import TEI_NS, XML_NS
 
 T = "{%s}" % TEI_NS
+XML_ID = "{%s}id" % XML_NS
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Elements whose running text is read as one stream (nested ones are barriers in the outer).
@@ -355,11 +359,53 @@ def _snippet(text: str, start: int, end: int) -> str:
     return " ".join(f"{left}[{text[start:end]}]{right}".split())
 
 
+def annotator_id(root: etree._Element) -> str:
+    """The xml:id of the respStmt that signs this pass's tags: {book prefix}-names."""
+    return f"{root.get(XML_ID) or 'edition'}-names"
+
+
+def sign_header(root: etree._Element, resp_id: str) -> None:
+    """Record the pass in the header once: a respStmt in titleStmt, a change in revisionDesc."""
+    if root.xpath("//*[@xml:id=$i]", i=resp_id):
+        return
+    title_stmt = root.find(f"{T}teiHeader/{T}fileDesc/{T}titleStmt")
+    if title_stmt is None:
+        return
+    resp_stmt = etree.Element(T + "respStmt")
+    resp_stmt.set(XML_ID, resp_id)
+    etree.SubElement(resp_stmt, T + "resp").text = (
+        "automatic tagging of persons, places and organisations from the registers "
+        "(persons.xml, places.xml, orgs.xml)")
+    etree.SubElement(resp_stmt, T + "name").text = "edition annotate"
+    respons = [c for c in title_stmt if localname(c) in {"author", "editor", "respStmt",
+                                                         "funder", "principal"}]
+    anchor = respons[-1] if respons else title_stmt[-1]
+    anchor.addnext(resp_stmt)
+    revision = root.find(f"{T}teiHeader/{T}revisionDesc")
+    if revision is not None:
+        change = etree.SubElement(revision, T + "change")
+        change.set("who", "#" + resp_id)
+        change.text = ("Names tagged by edition annotate: persName, placeName and orgName "
+                       f"with @ref into the registers, each with resp=\"#{resp_id}\"; "
+                       "cert=\"low\" where an ambiguous form was decided by default.")
+
+
 def annotate_tree(root: etree._Element, registers: Registers, book: str,
-                  matcher: Matcher | None = None, path: str = "") -> BookAnnotation:
-    """Tag every mention in the TEI document `root` in place; return what was done."""
+                  matcher: Matcher | None = None, path: str = "", *,
+                  redo: bool = False) -> BookAnnotation:
+    """Tag every mention in the TEI document `root` in place; return what was done.
+
+    With `redo`, the tags this pass made before (resp="#…-names") are first taken back,
+    so that changed registers or context rules are applied again; tags made by hand stay.
+    """
     matcher = matcher or Matcher.build(registers)
     result = BookAnnotation(path)
+    resp_id = annotator_id(root)
+    own = f"#{resp_id}"
+    if redo:
+        for element in list(root.iter(T + "persName", T + "placeName", T + "orgName")):
+            if element.get("resp") == own:
+                unwrap(element)
     for element in root.iter(T + "persName", T + "placeName", T + "orgName"):
         if not _excluded(element) and element.get("ref"):
             result.existing[localname(element)] += 1
@@ -370,14 +416,18 @@ def annotate_tree(root: etree._Element, registers: Registers, book: str,
         for start, end, form in declined:
             result.declined[form] += 1
         for mention in reversed(mentions):  # right to left: earlier offsets stay valid
-            _wrap_mention(stream, mention, result)
+            _wrap_mention(stream, mention, result, own)
+    if sum(result.added.values()):
+        sign_header(root, resp_id)
     return result
 
 
-def _wrap_mention(stream: TextStream, mention: Mention, result: BookAnnotation) -> None:
+def _wrap_mention(stream: TextStream, mention: Mention, result: BookAnnotation,
+                  resp: str) -> None:
     entry = mention.entry
     element = etree.Element(T + entry.element)
     element.set("ref", entry.ref)
+    element.set("resp", resp)
     if mention.by_default:
         element.set("cert", "low")
     snippet = _snippet(stream.text, mention.start, mention.end)
