@@ -117,12 +117,14 @@ def build(out: Path, tei_dir: Path) -> None:
 @click.option("--report", is_flag=True,
               help="Print the review list: ambiguous tags, untagged capitalised words.")
 @click.option("--dry-run", is_flag=True, help="Annotate in memory only; write nothing.")
-def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool) -> None:
+@click.option("--redo", is_flag=True,
+              help="Take back this command's earlier tags first (hand-made tags stay).")
+def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool, redo: bool) -> None:
     """Tag persons, places and organisations in TEI books from the registers in tei/."""
     from transform.annotate import annotate_files, format_report
 
     targets = list(paths) or [b.tei for b in BOOKS.values() if b.tei.exists()]
-    run = annotate_files(targets, write=not dry_run, report=report)
+    run = annotate_files(targets, write=not dry_run, report=report, redo=redo)
     for book in run.books:
         click.echo(format_report(book) if report else
                    f"{book.path}: " + ", ".join(f"{k} +{v}" for k, v in sorted(book.added.items())))
