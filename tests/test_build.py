@@ -128,3 +128,11 @@ def test_real_rebuild_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Monk
     build_site(tmp_path / "a", TEI_DIR, validate=False)
     build_site(tmp_path / "b", TEI_DIR, validate=False)
     assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
+
+
+def test_a_bad_source_date_epoch_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
+        build_site(tmp_path / "build", FIXTURE_TEI)
+    assert not (tmp_path / "build").exists()

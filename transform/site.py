@@ -39,6 +39,7 @@ from transform.writers.collect import (
     collect_edition,
 )
 from transform.writers.engine import PageAnchor, Renderer, RenderContext
+from transform.writers.index_pages import index_of_names
 from transform.writers.pages import (
     BookChoice,
     BookPage,
@@ -120,9 +121,13 @@ class RenderedDivision:
 def build_date() -> str:
     """The build date (UTC), from SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch
-              else dt.datetime.now(dt.UTC))
-    return moment.date().isoformat()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).date().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    except (ValueError, OverflowError) as error:
+        raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
+                         "1970-01-01 UTC") from error
 
 
 def edition_version() -> str:
@@ -211,7 +216,8 @@ class SiteWriter:
             path=path, lang=lang, title=title, root=urls.root_of(path),
             stylesheet=rel(urls.STYLESHEET), script=rel(urls.SCRIPT),
             page_map_script=rel(urls.PAGE_MAP_SCRIPT), names_script=rel(urls.NAMES_SCRIPT),
-            home=rel(urls.HOME), pages_list=rel(urls.PAGES), edition_title=EDITION_TITLE,
+            home=rel(urls.HOME), pages_list=rel(urls.PAGES),
+            names_index=rel(urls.register_list("persons")), edition_title=EDITION_TITLE,
             version=self.version, build_date=self.date, citation=citation,
             breadcrumbs=tuple(Link(label, rel(target)) for label, target in breadcrumbs),
             sources=sources,
@@ -381,6 +387,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     """Build the reading edition of the TEI in `tei_dir` into `out`, atomically."""
     say = progress or (lambda message: None)
     out = out.resolve()
+    date = build_date()
     result = BuildResult(out)
     started = time.perf_counter()
 
@@ -411,7 +418,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
 
     say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
                                  for b in edition.books))
-    writer = SiteWriter(edition, build_date(), edition_version())
+    writer = SiteWriter(edition, date, edition_version())
     rendered = writer.render_books()
     stage("rendering")
 
@@ -421,10 +428,13 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
         (urls.PAGE_MAP_SCRIPT, writer.page_map_script()),
         (urls.NAMES_SCRIPT, writer.names_script()),
     ]
+    index_html, index_data = index_of_names(writer, edition)
+    files += index_data
     stage("index")
 
     say("writing pages")
     pages: list[RenderedPage] = [writer.landing_page(), writer.pages_page()]
+    pages += [RenderedPage(path, payload) for path, payload in index_html]
     for book in edition.books:
         items = rendered[book.key]
         pages.append(writer.book_page(book, items[0]))

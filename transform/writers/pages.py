@@ -40,6 +40,7 @@ class Chrome:
     names_script: str
     home: str
     pages_list: str
+    names_index: str
     edition_title: str
     version: str
     build_date: str
