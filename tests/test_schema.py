@@ -36,6 +36,61 @@ def conforms_to_tei_all(paths: list[Path]) -> dict[Path, str]:
             for p in paths if not grammar.validate(parse_tei(p))}
 
 
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+
+
+def admitted(grammar: Path) -> dict[str, tuple[set[str], set[str]]]:
+    """For each element a RELAX NG grammar declares: the attributes and child elements
+    its content model can reach (following refs, not descending into child elements)."""
+    tree = etree.parse(str(grammar))
+    defines: dict[str, list[etree._Element]] = {}
+    for define in tree.iter(f"{RNG}define"):
+        defines.setdefault(define.get("name"), []).append(define)
+
+    def reach(node: etree._Element, attributes: set[str], children: set[str],
+              seen: set[str]) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == f"{RNG}element":
+                children.add(child.get("name", "*"))
+            elif child.tag == f"{RNG}attribute":
+                name = child.get("name") or "*"
+                if ":" not in name and child.get("ns") == "http://www.w3.org/XML/1998/namespace":
+                    name = f"xml:{name}"
+                attributes.add(name)
+            elif child.tag == f"{RNG}ref":
+                if child.get("name") not in seen:
+                    seen.add(child.get("name"))
+                    for define in defines.get(child.get("name"), []):
+                        reach(define, attributes, children, seen)
+            else:
+                reach(child, attributes, children, seen)
+
+    models: dict[str, tuple[set[str], set[str]]] = {}
+    for element in tree.iter(f"{RNG}element"):
+        attributes, children = models.setdefault(element.get("name", "*"), (set(), set()))
+        reach(element, attributes, children, set())
+    return models
+
+
+def test_edition_grammar_admits_only_what_tei_admits() -> None:
+    """Every element, attribute and parent–child pair of edition.rng exists in tei_all.
+
+    (Order and cardinality are checked on real files by the tests below.)"""
+    ours = admitted(ROOT / "schema" / "edition.rng")
+    tei = admitted(ROOT / "schema" / "tei_all.rng")
+    problems = []
+    for name, (attributes, children) in sorted(ours.items()):
+        if name not in tei:
+            problems.append(f"<{name}> is not a TEI element")
+            continue
+        tei_attributes, tei_children = tei[name]
+        problems += [f"@{a} on <{name}>" for a in sorted(attributes - tei_attributes)]
+        problems += [f"<{c}> in <{name}>" for c in sorted(children - tei_children)]
+    assert problems == []
+
+
 def test_fixtures_exist_for_the_subset_check() -> None:
     assert len(VALID_FIXTURES) >= 4
 
