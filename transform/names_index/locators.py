@@ -115,21 +115,19 @@ def locators(mentions: Iterable[Mention]) -> tuple[Locator, ...]:
     return tuple(result)
 
 
-def format_locators(found: Iterable[Locator]) -> str:
-    """The locators as one line: `p. 39`, `pp. 39, 70, 73n`, `preface, p. 9`.
+def prefixes(found: list[Locator]) -> list[str]:
+    """What stands before each locator: `p. `/`pp. ` before the first page number.
 
-    `p.`/`pp.` stands before the first page number; chapter-and-paragraph
-    locators (pages without a printed number) need none.
+    Chapter-and-paragraph locators (pages without a printed number) need none.
     """
-    found = list(found)
     pages = [loc for loc in found if loc.first_page]
     plural = len(pages) > 1 or any(loc.first_page != loc.last_page for loc in pages)
-    labels: list[str] = []
-    prefixed = False
-    for locator in found:
-        if locator.first_page and not prefixed:
-            labels.append(("pp. " if plural else "p. ") + locator.label)
-            prefixed = True
-        else:
-            labels.append(locator.label)
-    return ", ".join(labels)
+    first = pages[0] if pages else None
+    return [("pp. " if plural else "p. ") if loc is first else "" for loc in found]
+
+
+def format_locators(found: Iterable[Locator]) -> str:
+    """The locators as one line: `p. 39`, `pp. 39, 70, 73n`, `preface, p. 9`."""
+    found = list(found)
+    return ", ".join(prefix + loc.label for prefix, loc in zip(prefixes(found), found,
+                                                              strict=True))

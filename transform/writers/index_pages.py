@@ -1,0 +1,407 @@
+"""The index of names in the site: list pages (A–Z, filter), one page per entry, data, reports.
+
+`index_of_names(writer, edition)` is what `edition build` calls: it collects
+the index from the books the site has already parsed (and the registers),
+and returns the pages (path → HTML bytes) and the data files (TEI, JSON,
+CSV; a stylesheet). Every locator links to its mention's anchor on the
+reading page that shows it (the site's own map of xml:id → page). The
+editors' reports (printed-index reconciliation, coverage) are written under
+`index/editors/` and linked from no reader's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from transform import urls
+from transform.names_index.collect import book_info, build_index, listing
+from transform.names_index.coverage import coverage
+from transform.names_index.export import to_csv, to_json, to_tei_bytes
+from transform.names_index.locators import format_locators, locators, prefixes
+from transform.names_index.model import (
+    KIND_LABELS,
+    KINDS,
+    REGISTER_FILES,
+    Entry,
+    Mention,
+    NamesIndex,
+    SeeReference,
+)
+from transform.names_index.printed import compare_printed
+from transform.names_index.sorting import fold, initial
+from transform.writers.pages import Chrome, Link
+from transform.xmlsafe import parse_tei
+
+if TYPE_CHECKING:
+    from transform.site import SiteWriter
+    from transform.writers.collect import Edition
+
+DATA_FILES = {"tei": "index/names-index.xml", "json": "index/names-index.json",
+              "csv": "index/names-index.csv"}
+STYLESHEET = "index/index.css"
+EDITORS_PRINTED = "index/editors/printed-index.html"
+EDITORS_COVERAGE = "index/editors/coverage.html"
+LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ#")
+_INDEX_CSS = """/* The index of names: A–Z bar, filter, entries, locators side by side, KWIC. */
+.az { display: flex; flex-wrap: wrap; gap: .15rem .5rem; padding: 0; margin: .5rem 0 1rem;
+  list-style: none; font-family: system-ui, sans-serif; }
+.az span { color: #8c8c8c; }
+.index-filter { margin: .5rem 0 1rem; font-family: system-ui, sans-serif; }
+.index-filter input { font-size: 1rem; padding: .25rem .4rem; width: min(24rem, 100%); }
+.index-list { list-style: none; padding: 0; margin: 0; }
+.index-list > li { margin: 0 0 .75rem; }
+.index-list .see { color: #595959; }
+.index-list .heading { font-weight: 600; }
+.index-meta, .kwic-page { font-family: system-ui, sans-serif; font-size: .85rem; color: #595959; }
+.locators { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
+  gap: .25rem 1.5rem; margin: .2rem 0 0 1rem; font-size: .95rem; }
+.locators .book { font-family: system-ui, sans-serif; font-size: .8rem; color: #595959;
+  display: block; }
+.locators .none { color: #8c8c8c; }
+.kwic { list-style: none; padding: 0; }
+.kwic li { margin: 0 0 .4rem; }
+.kwic mark { background: #fff0b3; color: inherit; }
+.books-side { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
+  gap: 0 2rem; }
+.places-map { width: 100%; height: auto; border: 1px solid #d8d2c4; background: #f7f4ec; }
+.places-map circle { fill: #8a1c1c; }
+.places-map a:focus circle, .places-map a:hover circle { fill: #1f4e79; }
+.report { white-space: pre-wrap; font-size: .85rem; }
+@media print { .az, .index-filter { display: none; } }
+"""
+_FILTER_SCRIPT = """(function () {
+  var box = document.getElementById("index-filter");
+  if (!box) { return; }
+  box.parentNode.hidden = false;
+  var rows = document.querySelectorAll("[data-filter]");
+  var sections = document.querySelectorAll("section.letter");
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase();
+  }
+  box.addEventListener("input", function () {
+    var wanted = fold(box.value.trim());
+    Array.prototype.forEach.call(rows, function (row) {
+      row.hidden = wanted !== "" && row.getAttribute("data-filter").indexOf(wanted) < 0;
+    });
+    Array.prototype.forEach.call(sections, function (section) {
+      section.hidden = !section.querySelector("[data-filter]:not([hidden])");
+    });
+  });
+})();
+"""
+
+
+# --------------------------------------------------------------- page contexts
+
+
+@dataclass(frozen=True)
+class LocatorLink:
+    prefix: str
+    label: str
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class BookLocators:
+    """One book's column of an entry: its locators and how many mentions they hold."""
+
+    key: str
+    label: str
+    count: int
+    text: str
+    locators: tuple[LocatorLink, ...]
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """A line of an A–Z list: an entry, or a see-reference to one."""
+
+    letter: str
+    heading: str
+    href: str
+    filter_text: str
+    see: bool
+    meta: str = ""
+    description: str = ""
+    books: tuple[BookLocators, ...] = ()
+    target_heading: str = ""
+
+
+@dataclass(frozen=True)
+class LetterSection:
+    letter: str
+    anchor: str
+    rows: tuple[ListRow, ...]
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    x: float
+    y: float
+    href: str
+    label: str
+
+
+@dataclass(frozen=True)
+class IndexListPage:
+    chrome: Chrome
+    kind: str
+    heading: str
+    stylesheet: str
+    summary: str
+    others: tuple[Link, ...]
+    data: tuple[Link, ...]
+    letters: tuple[tuple[str, str | None], ...]
+    sections: tuple[LetterSection, ...]
+    map_points: tuple[MapPoint, ...]
+    script: str
+
+
+@dataclass(frozen=True)
+class KwicLine:
+    locator: str
+    href: str
+    left: str
+    keyword: str
+    right: str
+    in_note: bool
+
+
+@dataclass(frozen=True)
+class KwicChapter:
+    label: str
+    href: str
+    lines: tuple[KwicLine, ...]
+
+
+@dataclass(frozen=True)
+class KwicBook:
+    key: str
+    label: str
+    count: int
+    chapters: tuple[KwicChapter, ...]
+
+
+@dataclass(frozen=True)
+class IndexEntryPage:
+    chrome: Chrome
+    kind: str
+    kind_label: str
+    heading: str
+    stylesheet: str
+    meta: str
+    description: str
+    forms: tuple[str, ...]
+    see_from: tuple[str, ...]
+    authorities: tuple[Link, ...]
+    geo: str
+    books: tuple[BookLocators, ...]
+    kwic: tuple[KwicBook, ...]
+    back: Link
+    register: Link
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    chrome: Chrome
+    heading: str
+    stylesheet: str
+    summary: str
+    text: str
+
+
+# ----------------------------------------------------------------- the writer
+
+
+class IndexPages:
+    """Turns a `NamesIndex` into site pages, using the site's chrome and page map."""
+
+    def __init__(self, writer: SiteWriter, index: NamesIndex,
+                 targets: Mapping[str, str]) -> None:
+        self.writer = writer
+        self.index = index
+        self.targets = targets
+
+    def mention_path(self, mention: Mention) -> str:
+        page = self.targets.get(mention.anchor)
+        if page is None:
+            from transform.names_index.export import site_path
+
+            return site_path(mention)
+        return f"{page}#{mention.anchor}"
+
+    def chrome(self, path: str, title: str, crumbs: list[tuple[str, str]]) -> Chrome:
+        from transform.site import EDITION_TITLE
+
+        return self.writer.chrome(path, f"{title} — {EDITION_TITLE}", "en",
+                                  f"{EDITION_TITLE}, version {self.writer.version}, {path}.",
+                                  [(EDITION_TITLE, urls.HOME), *crumbs])
+
+    def book_locators(self, entry: Entry, page: str) -> tuple[BookLocators, ...]:
+        columns = []
+        for book in self.index.books:
+            found = locators(self.index.mentions_of(entry, book.key))
+            columns.append(BookLocators(
+                book.key, book.short_author, sum(len(loc.mentions) for loc in found),
+                format_locators(found),
+                tuple(LocatorLink(prefix, loc.label, urls.relative(page, self.mention_path(
+                    loc.mentions[0])), f"{len(loc.mentions)} mention(s): "
+                    + "; ".join(dict.fromkeys(m.surface for m in loc.mentions)))
+                    for prefix, loc in zip(prefixes(found), found, strict=True))))
+        return tuple(columns)
+
+    @staticmethod
+    def meta(entry: Entry) -> str:
+        return ", ".join(part for part in (entry.dates, entry.category) if part)
+
+    def list_page(self, kind: str) -> tuple[str, bytes]:
+        path = urls.register_list(kind)
+        rows: list[ListRow] = []
+        for row in listing(self.index, kind):
+            if isinstance(row, SeeReference):
+                target = urls.relative(path, urls.register_entry(kind, row.entry_id))
+                rows.append(ListRow(initial(row.sort_key), row.heading, target,
+                                    fold(f"{row.heading} {row.target_heading}"), True,
+                                    target_heading=row.target_heading))
+                continue
+            forms = " ".join(f.text for f in row.forms)
+            rows.append(ListRow(
+                initial(row.sort_key), row.heading,
+                urls.relative(path, urls.register_entry(kind, row.entry_id)),
+                fold(f"{row.heading} {forms}"), False, self.meta(row), row.description,
+                self.book_locators(row, path)))
+        sections = []
+        for letter in LETTERS:
+            found = tuple(r for r in rows if r.letter == letter)
+            if found:
+                anchor = f"letter-{letter if letter != '#' else 'other'}"
+                sections.append(LetterSection(letter, anchor, found))
+        present = {s.letter: s.anchor for s in sections}
+        counts = {b.key: sum(1 for m in self.index.mentions if m.kind == kind
+                             and m.book == b.key) for b in self.index.books}
+        entries = self.index.entries[kind]
+        summary = (f"{len(entries)} entries, {len(self.index.see_references[kind])} "
+                   f"see-references; mentions: " + ", ".join(
+                       f"{b.short_author} {counts[b.key]}" for b in self.index.books) + ".")
+        page = IndexListPage(
+            self.chrome(path, KIND_LABELS[kind], [(KIND_LABELS[kind], path)]), kind,
+            KIND_LABELS[kind], urls.relative(path, STYLESHEET), summary,
+            tuple(Link(KIND_LABELS[k], urls.relative(path, urls.register_list(k)))
+                  for k in KINDS if k != kind),
+            tuple(Link(f"{label} ({name.rsplit('.', 1)[-1].upper()})", urls.relative(path, name))
+                  for label, name in (("The whole index as TEI", DATA_FILES["tei"]),
+                                      ("as JSON", DATA_FILES["json"]),
+                                      ("as CSV", DATA_FILES["csv"]))),
+            tuple((letter, present.get(letter)) for letter in LETTERS),
+            tuple(sections), self.map_points(kind, path), _FILTER_SCRIPT)
+        return path, self.render("index_list.html", page)
+
+    def map_points(self, kind: str, page: str) -> tuple[MapPoint, ...]:
+        """Places with coordinates on a plain equirectangular plot (no tiles, no network)."""
+        if kind != "places":
+            return ()
+        placed = [e for e in self.index.entries[kind] if e.geo and self.index.count(e)]
+        if len(placed) < 2:
+            return ()
+        lats = [e.geo[0] for e in placed if e.geo]
+        longs = [e.geo[1] for e in placed if e.geo]
+        south, north, west, east = min(lats), max(lats), min(longs), max(longs)
+        width, height = 1000.0, 500.0
+        span_x, span_y = max(east - west, 1e-6), max(north - south, 1e-6)
+        return tuple(MapPoint(round(10 + (e.geo[1] - west) / span_x * (width - 20), 1),
+                              round(10 + (north - e.geo[0]) / span_y * (height - 20), 1),
+                              urls.relative(page, urls.register_entry(kind, e.entry_id)),
+                              e.heading)
+                     for e in placed if e.geo)
+
+    def entry_page(self, entry: Entry) -> tuple[str, bytes]:
+        kind = entry.kind
+        path = urls.register_entry(kind, entry.entry_id)
+        kwic_books = []
+        for book in self.index.books:
+            mentions = sorted(self.index.mentions_of(entry, book.key), key=lambda m: m.ordinal)
+            by_locator = {m.mention_id: loc.label for loc in locators(mentions)
+                          for m in loc.mentions}
+            chapters: dict[str, list[Mention]] = {}
+            for mention in mentions:
+                chapters.setdefault(mention.chapter or mention.division, []).append(mention)
+            kwic_books.append(KwicBook(book.key, f"{book.author}, {book.title}", len(mentions),
+                                       tuple(KwicChapter(
+                                           group[0].chapter_label or key,
+                                           urls.relative(path, self.mention_path(group[0])
+                                                         .split("#")[0] + f"#{key}")
+                                           if key else "",
+                                           tuple(KwicLine(
+                                               (f"p. {m.page}" if m.page else by_locator[
+                                                   m.mention_id]) + ("n" if m.in_note and
+                                                                     m.page else ""),
+                                               urls.relative(path, self.mention_path(m)),
+                                               m.kwic.left, m.kwic.keyword, m.kwic.right,
+                                               m.in_note) for m in group))
+                                           for key, group in chapters.items())))
+        see_from = tuple(s.heading for s in self.index.see_references[kind]
+                         if s.entry_id == entry.entry_id)
+        geo = f"{entry.geo[0]:.4f}, {entry.geo[1]:.4f}" if entry.geo else ""
+        register = REGISTER_FILES[kind]
+        page = IndexEntryPage(
+            self.chrome(path, entry.heading, [(KIND_LABELS[kind], urls.register_list(kind)),
+                                              (entry.heading, path)]),
+            kind, KIND_LABELS[kind], entry.heading, urls.relative(path, STYLESHEET),
+            self.meta(entry), entry.description,
+            tuple(f"{f.text} ({f.type})" if f.type and f.type != "variant" else f.text
+                  for f in entry.forms),
+            see_from,
+            tuple(Link(f"{a.type}: {a.value}", a.url) for a in entry.authorities if a.url),
+            geo, self.book_locators(entry, path), tuple(kwic_books),
+            Link(f"All {KIND_LABELS[kind].lower()}", urls.relative(path, urls.register_list(
+                kind))),
+            Link(f"{register}#{entry.entry_id}",
+                 urls.relative(path, urls.tei_source(register))))
+        return path, self.render("index_entry.html", page)
+
+    def report_page(self, path: str, heading: str, summary: str, lines: list[str]
+                    ) -> tuple[str, bytes]:
+        page = ReportPage(self.chrome(path, heading, [(heading, path)]), heading,
+                          urls.relative(path, STYLESHEET), summary, "\n".join(lines))
+        return path, self.render("index_report.html", page)
+
+    def render(self, template: str, page: object) -> bytes:
+        return self.writer.env.get_template(template).render(page=page).encode("utf-8")
+
+
+def collect_from_edition(edition: Edition) -> NamesIndex:
+    """The index from the books the site has parsed and the registers beside them."""
+    registers = {}
+    for path in edition.register_files:
+        kind = next((k for k, name in REGISTER_FILES.items() if name == path.name), None)
+        if kind:
+            registers[kind] = parse_tei(path)
+    return build_index([(book_info(book.spec), book.tree) for book in edition.books],
+                       registers)
+
+
+def index_of_names(writer: SiteWriter, edition: Edition
+                   ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
+    """The index's HTML pages and its data files, as (site path, bytes) pairs."""
+    index = collect_from_edition(edition)
+    pages = IndexPages(writer, index, edition.targets)
+    html: list[tuple[str, bytes]] = []
+    for kind in KINDS:
+        html.append(pages.list_page(kind))
+        html.extend(pages.entry_page(entry) for entry in index.entries[kind])
+    roth = next((b for b in edition.books if b.key == "rothstein"), None)
+    if roth is not None:
+        report = compare_printed(index, roth.tree, "rothstein")
+        html.append(pages.report_page(EDITORS_PRINTED, "Printed index reconciliation (editors)",
+                                      report.summary(), report.lines()))
+    found = coverage(index)
+    html.append(pages.report_page(EDITORS_COVERAGE, "Index coverage (editors)",
+                                  found.summary(), found.lines()))
+    data = [(DATA_FILES["tei"], to_tei_bytes(index)),
+            (DATA_FILES["json"], to_json(index, edition.targets)),
+            (DATA_FILES["csv"], to_csv(index, edition.targets)),
+            (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
+    return html, data
