@@ -46,3 +46,16 @@ def test_cli_lists_suspects_as_located_lines_and_json() -> None:
     result = CliRunner().invoke(main, ["proof", "--format", "json", str(BOOK)])
     payload = json.loads(result.stdout)
     assert {s["word"] for s in payload["suspects"]} >= {"delegatesand", "des patch"}
+
+
+def test_a_break_inside_a_word_joins_it_and_a_note_is_read_apart() -> None:
+    found = suspects()
+    assert "meas ures" not in found and "meas" not in found
+    assert "Govern ment" not in found
+    # the note's words do not run into the paragraph's ("came A note …")
+    from transform.proof import text_blocks
+    from transform.xmlsafe import parse_tei
+
+    texts = [text for _, text in text_blocks(parse_tei(BOOK).getroot())]
+    assert "The measures of the Government came later than expected." in texts
+    assert "A note about the peasantry." in texts

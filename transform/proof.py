@@ -85,24 +85,53 @@ class ProofReport:
         }
 
 
-def text_runs(root: etree._Element) -> list[tuple[int, str]]:
-    """The book's reading text as (line, text) runs, skipping header, sic and surplus."""
-    runs: list[tuple[int, str]] = []
+BLOCKS = {f"{{{TEI_NS}}}{name}" for name in (
+    "p", "head", "item", "label", "l", "note", "cell", "quote", "bibl", "titlePart",
+    "docAuthor", "docImprint", "docDate", "byline", "dateline", "signed", "trailer", "figDesc",
+)}
+BREAKS = {f"{{{TEI_NS}}}{name}" for name in ("pb", "lb", "cb", "milestone")}
 
-    def walk(element: etree._Element, line: int) -> None:
-        if element.tag in SKIPPED or element.tag in FOREIGN:
-            return
-        own = element.sourceline or line
+
+def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
+    """The book's reading text as (line, text) blocks: one per paragraph, head, note….
+
+    Header, sic and surplus are skipped; a note is a block of its own, not part of
+    the paragraph around it; a page or line break inside a word (`break="no"`)
+    joins the word's halves, any other break counts as a space.
+    """
+    blocks: list[tuple[int, str]] = []
+
+    def collect(element: etree._Element, parts: list[str]) -> None:
         if element.text:
-            runs.append((own, element.text))
+            parts.append(element.text)
         for child in element:
-            if isinstance(child.tag, str):
-                walk(child, own)
+            if isinstance(child.tag, str) and child.tag not in SKIPPED | FOREIGN:
+                if child.tag in BLOCKS:
+                    block(child)
+                elif child.tag in BREAKS:
+                    if child.get("break") != "no":
+                        parts.append(" ")
+                else:
+                    collect(child, parts)
             if child.tail:
-                runs.append((child.sourceline or own, child.tail))
+                parts.append(child.tail)
 
-    walk(root, 1)
-    return runs
+    def block(element: etree._Element) -> None:
+        parts: list[str] = []
+        collect(element, parts)
+        blocks.append((element.sourceline or 0, " ".join("".join(parts).split())))
+
+    def find_blocks(element: etree._Element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in SKIPPED:
+                continue
+            if child.tag in BLOCKS:
+                block(child)
+            else:
+                find_blocks(child)
+
+    find_blocks(root)
+    return sorted(blocks, key=lambda b: b[0])
 
 
 def register_vocabulary(folder: Path) -> set[str]:
@@ -123,12 +152,9 @@ def is_common(word: str, min_zipf: float) -> bool:
 def proof(path: Path, min_zipf: float = 2.0, book_count: int = 3) -> ProofReport:
     """List the suspect words of the TEI book at `path`."""
     root = parse_tei(path).getroot()
-    runs = text_runs(root)
-    # Join the runs of one line so that contexts read naturally.
-    by_line: dict[int, list[str]] = defaultdict(list)
-    for line, text in runs:
-        by_line[line].append(text)
-    lines = {line: " ".join(" ".join(parts).split()) for line, parts in by_line.items()}
+    lines: dict[int, str] = defaultdict(str)
+    for line, text in text_blocks(root):
+        lines[line] = f"{lines[line]} {text}".strip()
 
     tokens: list[tuple[int, str]] = [(line, m.group(0)) for line, text in lines.items()
                                      for m in WORD.finditer(text)]
