@@ -179,6 +179,11 @@ class Matcher:
             if first is None:
                 continue
             index[first.group()].append(Form(form, _form_pattern(form), tuple(entries)))
+            if any(ch.islower() for ch in form) and len(form) > 3:
+                # headings set in capitals: STALINGRAD, THE BATTLE OF MOSCOW
+                upper = form.upper()
+                index[WORD.match(upper).group()].append(
+                    Form(form, _form_pattern(upper), tuple(entries)))
         for forms in index.values():
             forms.sort(key=lambda f: -len(f.text))
         known = rules if rules is not None else read_context_rules()
