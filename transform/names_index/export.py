@@ -73,7 +73,7 @@ def entry_record(index: NamesIndex, entry: Entry,
              "in_note": loc.in_note,
              "mentions": [m.mention_id for m in loc.mentions],
              "anchors": list(dict.fromkeys(m.anchor for m in loc.mentions)),
-             "href": site_path(loc.mentions[0], targets)}
+             "href": site_path(loc.first, targets)}
             for loc in found]
     return record
 

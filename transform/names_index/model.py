@@ -112,9 +112,14 @@ class Locator:
     last_page: str | None
 
     @property
+    def first(self) -> Mention:
+        """The mention the locator's link goes to: the first in the running text, if any
+        (a page whose name stands in the text and in a footnote links to the text)."""
+        return next((m for m in self.mentions if not m.in_note), self.mentions[0])
+
+    @property
     def anchor(self) -> str:
-        """Where the locator's link goes: its first mention."""
-        return self.mentions[0].anchor
+        return self.first.anchor
 
 
 @dataclass(frozen=True)

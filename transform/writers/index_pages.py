@@ -248,7 +248,7 @@ class IndexPages:
                 book.key, book.short_author, sum(len(loc.mentions) for loc in found),
                 format_locators(found),
                 tuple(LocatorLink(prefix, loc.label, urls.relative(page, self.mention_path(
-                    loc.mentions[0])), f"{len(loc.mentions)} mention(s): "
+                    loc.first)), f"{len(loc.mentions)} mention(s): "
                     + "; ".join(dict.fromkeys(m.surface for m in loc.mentions)))
                     for prefix, loc in zip(prefixes(found), found, strict=True))))
         return tuple(columns)
@@ -284,17 +284,15 @@ class IndexPages:
                              and m.book == b.key) for b in self.index.books}
         entries = self.index.entries[kind]
         summary = (f"{len(entries)} entries, {len(self.index.see_references[kind])} "
-                   f"see-references; mentions: " + ", ".join(
+                   f"see-reference(s); mentions: " + ", ".join(
                        f"{b.short_author} {counts[b.key]}" for b in self.index.books) + ".")
         page = IndexListPage(
             self.chrome(path, KIND_LABELS[kind], [(KIND_LABELS[kind], path)]), kind,
             KIND_LABELS[kind], urls.relative(path, STYLESHEET), summary,
             tuple(Link(KIND_LABELS[k], urls.relative(path, urls.register_list(k)))
                   for k in KINDS if k != kind),
-            tuple(Link(f"{label} ({name.rsplit('.', 1)[-1].upper()})", urls.relative(path, name))
-                  for label, name in (("The whole index as TEI", DATA_FILES["tei"]),
-                                      ("as JSON", DATA_FILES["json"]),
-                                      ("as CSV", DATA_FILES["csv"]))),
+            tuple(Link(label, urls.relative(path, DATA_FILES[fmt]))
+                  for fmt, label in (("tei", "TEI"), ("json", "JSON"), ("csv", "CSV"))),
             tuple((letter, present.get(letter)) for letter in LETTERS),
             tuple(sections), self.map_points(kind, path), _FILTER_SCRIPT)
         return path, self.render("index_list.html", page)

@@ -1,0 +1,140 @@
+"""The index of names in the built site: list and entry pages, links to the mentions, data."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from transform.books import TEI_DIR
+from transform.site import build_site
+from transform.writers.checks import check_links
+from transform.writers.collect import book_paths
+
+FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
+# the fixture points two names to entries no register has (for the coverage report)
+DELIBERATELY_BROKEN = {"carr/ch01.html: ../index/orgs/ghost.html: no such file",
+                       "rothstein/ch03.html: ../index/persons/stalin.html: no such file"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("names") / "site"
+    build_site(out, FIXTURE, validate=False)
+    return out
+
+
+def page(site: Path, path: str) -> etree._ElementTree:
+    return html.parse(str(site / path))
+
+
+def resolve(site: Path, from_page: str, href: str) -> tuple[str, str]:
+    path, _, fragment = href.partition("#")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(from_page), path)), fragment
+
+
+def test_pages_are_written(site: Path) -> None:
+    for path in ("index/persons.html", "index/places.html", "index/orgs.html",
+                 "index/persons/lenin.html", "index/places/petrograd.html",
+                 "index/orgs/times.html", "index/names-index.xml", "index/names-index.json",
+                 "index/names-index.csv", "index/editors/printed-index.html",
+                 "index/editors/coverage.html"):
+        assert (site / path).is_file(), path
+
+
+def test_site_links_resolve(site: Path) -> None:
+    broken, checked = check_links(site)
+    assert checked > 500
+    assert {b.format() for b in broken} == DELIBERATELY_BROKEN
+
+
+def test_every_locator_link_resolves_to_the_mention(site: Path) -> None:
+    checked = 0
+    for entry_page in sorted((site / "index").glob("*/*.html")):
+        rel = entry_page.relative_to(site).as_posix()
+        kind, entry_id = rel.split("/")[1], entry_page.stem
+        if kind == "editors":
+            continue
+        for link in page(site, rel).xpath("//div[contains(@class,'locators')]//a | "
+                                          "//ol[@class='kwic']//a"):
+            target, fragment = resolve(site, rel, link.get("href"))
+            anchors = page(site, target).xpath(f"//*[@id='{fragment}']")
+            assert len(anchors) == 1, (rel, link.get("href"))
+            names = anchors[0].xpath(f".//a[@data-name='{kind}/{entry_id}']")
+            assert names, (rel, link.get("href"))
+            checked += 1
+    assert checked > 40
+
+
+def test_html_agrees_with_the_json_export(site: Path) -> None:
+    data = json.loads((site / "index" / "names-index.json").read_text(encoding="utf-8"))
+    for kind, records in data["entries"].items():
+        for record in records:
+            rel = f"index/{kind}/{record['id']}.html"
+            columns = page(site, rel).xpath("//div[contains(@class,'books-side')]"
+                                            "[contains(@class,'locators')]/div")
+            assert len(columns) == len(data["books"])
+            for column, book in zip(columns, data["books"], strict=True):
+                links = column.xpath("a")
+                expected = record["locators"][book["key"]]
+                assert [a.text for a in links] == [loc["label"] for loc in expected]
+                assert [resolve(site, rel, a.get("href")) for a in links] == [
+                    tuple(loc["href"].split("#")) for loc in expected]
+                text = " ".join(column.xpath("string(.)").split())
+                assert text.endswith(record["locator_text"][book["key"]] or "not mentioned")
+
+
+def test_lenin_entry_page(site: Path) -> None:
+    tree = page(site, "index/persons/lenin.html")
+    assert tree.findtext(".//h1") == "Lenin, Vladimir Ilyich"
+    columns = [" ".join(c.xpath("string(.)").split()) for c in tree.xpath(
+        "//div[contains(@class,'books-side')][contains(@class,'locators')]/div")]
+    assert columns == ["Rothstein: 9 mention(s) pp. 39, 70, 73n, 110–11, 187–8, 196",
+                       "Carr: 6 mention(s) pp. 1, ch. 1 ¶ 2, ch. 1 ¶ 3n, 9–10"]
+    # KWIC grouped by book, then chapter
+    assert [h.text_content() for h in tree.xpath("//section/h4")] == [
+        "CHAPTER III. The Revolution", "October 1917", "The Two Worlds"]
+    assert len(tree.xpath("//ol[@class='kwic']/li")) == 15
+    assert "Ulyanov, V. I., see Lenin, Vladimir Ilyich" in " ".join(
+        tree.xpath("string(//dl)").split())
+
+
+def test_list_page_has_az_filter_and_see_references(site: Path) -> None:
+    tree = page(site, "index/places.html")
+    assert tree.xpath("//ul[@class='az']/li/a/@href") == [
+        "#letter-L", "#letter-P", "#letter-S", "#letter-T"]
+    # without JS the filter stays hidden and the list is a plain long list
+    assert tree.xpath("//p[@class='index-filter']/@hidden") == [""]
+    rows = tree.xpath("//section[@id='letter-S']/ul/li")
+    assert [" ".join(r.xpath("string(.)").split())[:29] for r in rows] == [
+        "Saigon (settlement) Rothstein", "St. Petersburg, see Petrograd",
+        "Sakhalin (island) Rothstein (", "Stalingrad, see Tsaritsyn"]
+    assert rows[1].xpath("a/@href") == ["places/petrograd.html"]
+    assert all(r.get("data-filter") for r in tree.xpath("//ul[@class='index-list']/li"))
+    assert len(tree.xpath("//svg//circle")) == 1 or not tree.xpath("//svg")
+
+
+def test_editors_reports_are_not_linked_from_reading_pages(site: Path) -> None:
+    report = (site / "index" / "editors" / "printed-index.html").read_text(encoding="utf-8")
+    assert "offset of +2" in report
+    for reading in (site / "rothstein").glob("*.html"):
+        assert "editors/" not in reading.read_text(encoding="utf-8")
+
+
+@pytest.mark.corpus
+def test_real_index_pages(tmp_path: Path) -> None:
+    if not book_paths(TEI_DIR):
+        pytest.skip("no book TEI in tei/")
+    out = tmp_path / "site"
+    build_site(out, TEI_DIR, validate=False)
+    data = json.loads((out / "index" / "names-index.json").read_text(encoding="utf-8"))
+    for kind, records in data["entries"].items():
+        assert (out / "index" / f"{kind}.html").is_file()
+        for record in records:
+            assert (out / "index" / kind / f"{record['id']}.html").is_file()
+    broken, _ = check_links(out)
+    assert [b.format() for b in broken if "/index/" in b.page or b.page.startswith("index/")
+            ] == []
