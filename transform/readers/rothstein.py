@@ -51,6 +51,8 @@ from transform.readers.common import (
 )
 
 BOOK = "roth"
+#: The file name of the witness: editorial data keyed by its line numbers apply to it only.
+WITNESS_NAME = "rothstein-history-ussr-1950.ocr.txt"
 CORRECTIONS = Path(__file__).parent / "corrections" / "rothstein.tsv"
 BIBLIOGRAPHY = Path(__file__).parent / "corrections" / "rothstein-bibl.tsv"
 
@@ -337,9 +339,11 @@ PARAGRAPH_OVERRIDES: dict[int, bool] = {}
 
 
 #: Reviewed corrections to the quotation finder: (first line, last line, is a quotation).
-LAYOUT_OVERRIDES: tuple[tuple[int, int, bool], ...] = (
-    (4094, 4096, True),  # the Declaration of the Soviet Congress, set off in two lines
-    (16174, 16174, False),  # the author's line introducing Molotov's statement
+LAYOUT_OVERRIDES: tuple[tuple[int, int, bool, str], ...] = (
+    # (first line, last line, is a quotation, how the first line begins: a guard, so that
+    # an excerpt whose numbering differs from the witness's is never touched)
+    (4094, 4096, True, "Russia’s aim was a democratic peace"),  # the Congress's Declaration
+    (16174, 16174, False, "the speech already quoted"),  # the author introducing Molotov
 )
 
 
@@ -475,7 +479,9 @@ def paragraph_blocks(run: Sequence[Item]) -> list[Block]:
             for m in range(start, end + 1):
                 in_quote[m] = True
         i = j + 1
-    for first, last, is_quote in LAYOUT_OVERRIDES:
+    for first, last, is_quote, opening in LAYOUT_OVERRIDES:
+        if not any(line.lineno == first and line.stripped.startswith(opening) for line in lines):
+            continue
         for m, line in enumerate(lines):
             if first <= line.lineno <= last:
                 in_quote[m] = is_quote
@@ -673,7 +679,8 @@ class RenderContext:
     """State shared while rendering: vocabulary, footnotes per page, counters, corrections."""
 
     def __init__(self, pages: Sequence[Page], vocabulary: Counter[str],
-                 corrections: dict[int, list[Correction]]) -> None:
+                 corrections: dict[int, list[Correction]],
+                 works: dict[str, list[Work]] | None = None) -> None:
         self.vocabulary = vocabulary
         self.corrections = corrections
         self.used_corrections: set[tuple[int, str]] = set()
@@ -685,7 +692,7 @@ class RenderContext:
             page.index: list(page.footnotes) for page in pages}
         self.footnote_count = 0
         self.gap_count = 0
-        self.works = load_works()
+        self.works = works or {}
         self.hyphen_log: list[tuple[int, str, bool, str]] = []
 
     def hyphen(self, left: str, right: str) -> HyphenDecision:
@@ -1194,10 +1201,22 @@ def parse_witness(source: Path) -> tuple[list[Page], list[Block], Counter[str]]:
     return pages, blocks(text_stream(pages)), vocabulary
 
 
+def editorial_context(source: Path, pages: Sequence[Page],
+                      vocabulary: Counter[str]) -> RenderContext:
+    """The rendering context, with the editor's corrections and works for the witness only.
+
+    The corrections and the list of works are keyed by the witness's own line numbers and
+    chapters; an excerpt (a test fixture) is read without them.
+    """
+    if source.name == WITNESS_NAME:
+        return RenderContext(pages, vocabulary, load_corrections(), load_works())
+    return RenderContext(pages, vocabulary, {}, {})
+
+
 def read(source: Path) -> etree._ElementTree:
     """Up-convert the OCR witness of Rothstein's book into a TEI document."""
     pages, book_blocks, vocabulary = parse_witness(source)
-    context = RenderContext(pages, vocabulary, load_corrections())
+    context = editorial_context(source, pages, vocabulary)
     builder = TreeBuilder(context)
     for block in book_blocks:
         builder.add(block)
@@ -1225,7 +1244,7 @@ def read(source: Path) -> etree._ElementTree:
 def iter_hyphen_decisions(source: Path) -> Iterator[tuple[int, str, bool, str]]:
     """Every end-of-line hyphen decision of the book: (line, word, kept, reason), for review."""
     pages, book_blocks, vocabulary = parse_witness(source)
-    context = RenderContext(pages, vocabulary, load_corrections())
+    context = editorial_context(source, pages, vocabulary)
     builder = TreeBuilder(context)
     for block in book_blocks:
         builder.add(block)
