@@ -280,7 +280,7 @@ def test_coverage_on_the_fixture(index) -> None:
     (["--format", "csv"], 0, "persons,lenin,"),
     (["--format", "tei"], 0, '<div type="index" subtype="persons"'),
     ([], 0, '"entries"'),
-    (["--compare-printed"], 0, "offset (median of nearest-mention distances): +2 pages"),
+    (["--compare-printed"], 0, "our page = printed page +2): +2 pages"),
     (["--coverage", "--format", "json"], 0, '"never_mentioned"'),
     (["--compare-printed", "--format", "csv"], 2, "reports text|json"),
 ])

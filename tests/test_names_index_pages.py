@@ -119,7 +119,7 @@ def test_list_page_has_az_filter_and_see_references(site: Path) -> None:
 
 def test_editors_reports_are_not_linked_from_reading_pages(site: Path) -> None:
     report = (site / "index" / "editors" / "printed-index.html").read_text(encoding="utf-8")
-    assert "offset of +2" in report
+    assert "our page = printed page +2" in report
     for reading in (site / "rothstein").glob("*.html"):
         assert "editors/" not in reading.read_text(encoding="utf-8")
 

@@ -10,15 +10,15 @@ matched against the registers' name forms), and compares:
 - headings that no register entry answers to (many are subjects, not names);
 - page references with no tagged mention of the entry within a few pages of
   the printed number moved by the offset found (the printed numbers follow an
-  earlier pagination, so a global offset and its drift through the book are
-  measured first, from the nearest mention of each reference);
+  earlier pagination, so the offset is measured first, for the whole book and
+  for each hundred pages: the shift that puts most references on a page where
+  the entry is mentioned);
 - names we index in that book that the printed index leaves out.
 """
 
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,21 +87,27 @@ class PrintedComparison:
     def matched_headings(self) -> list[PrintedHeading]:
         return [h for h in self.headings if h.entry_id is not None]
 
+    @property
+    def drift_text(self) -> str:
+        return ", ".join(f"pp. {span}: {value:+d}" for span, value in self.drift.items())
+
     def summary(self) -> str:
         return (f"{self.book} printed index: {len(self.headings)} headings, "
                 f"{len(self.matched_headings)} answer to a register entry, "
                 f"{len(self.unmatched_headings)} do not; {self.references} page references "
                 f"of matched headings, {self.references_found} with a tagged mention within "
-                f"±{self.window} pages after the offset of {self.offset:+d}, "
+                f"±{self.window} pages once moved by the offset of their hundred pages "
+                f"({self.drift_text or f'{self.offset:+d}'}), "
                 f"{len(self.missed)} without; {len(self.left_out)} indexed names the printed "
                 f"index leaves out")
 
     def lines(self) -> list[str]:
         out = [self.summary(), "",
-               f"offset (median of nearest-mention distances): {self.offset:+d} pages"]
+               ("offset for the whole book (the shift that puts most references on a page "
+                f"with a mention; our page = printed page {self.offset:+d}): "
+                f"{self.offset:+d} pages")]
         if self.drift:
-            out.append("drift through the book: " + ", ".join(
-                f"pp. {span}: {value:+d}" for span, value in self.drift.items()))
+            out.append("drift through the book (printed pages: shift): " + self.drift_text)
         out += ["", f"headings missing from the registers ({len(self.unmatched_headings)}):"]
         out += [f"  {h.heading}  [{h.item_id}]" for h in self.unmatched_headings]
         out += ["", (f"page references with no tagged mention within ±{self.window} pages "
@@ -248,6 +254,10 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
     return headings
 
 
+def _band(hundred: int) -> str:
+    return f"{hundred * 100 or 1}–{hundred * 100 + 99}"
+
+
 def _copy(element: etree._Element) -> etree._Element:
     import copy
 
@@ -268,27 +278,32 @@ def compare_printed(index: NamesIndex, tree: etree._ElementTree, book: str = "ro
         found = pages_of.get(key)
         return min(found, key=lambda p: (abs(p - page), p)) if found else None
 
-    distances: list[tuple[int, int]] = []
-    for heading in result.matched_headings:
-        key = (heading.kind or "", heading.entry_id or "")
-        for page in heading.pages:
-            near = nearest(key, page)
-            if near is not None and abs(near - page) <= _SEARCH_LIMIT:
-                distances.append((page, near - page))
-    if distances:
-        result.offset = round(statistics.median(d for _, d in distances))
-        spans: dict[int, list[int]] = {}
-        for page, distance in distances:
-            spans.setdefault(page // 100, []).append(distance)
-        result.drift = {f"{k * 100 or 1}–{k * 100 + 99}": round(statistics.median(v))
-                        for k, v in sorted(spans.items())}
+    def best_offset(references: list[tuple[tuple[str, str], int]]) -> int:
+        """The shift that puts most printed references on a page with a mention
+        (ties go to the smaller shift)."""
+        votes: Counter[int] = Counter()
+        for key, page in references:
+            found = set(pages_of.get(key, ()))
+            for shift in range(-_SEARCH_LIMIT, _SEARCH_LIMIT + 1):
+                if page + shift in found:
+                    votes[shift] += 1
+        if not votes:
+            return 0
+        return max(votes, key=lambda shift: (votes[shift], -abs(shift)))
+
+    references = [((h.kind or "", h.entry_id or ""), page) for h in result.matched_headings
+                  for page in h.pages]
+    result.offset = best_offset(references)
+    bands: dict[int, list[tuple[tuple[str, str], int]]] = {}
+    for key, page in references:
+        bands.setdefault(page // 100, []).append((key, page))
+    result.drift = {_band(k): best_offset(v) for k, v in sorted(bands.items())}
     for heading in result.matched_headings:
         key = (heading.kind or "", heading.entry_id or "")
         span_offsets = result.drift
         for page in heading.pages:
             result.references += 1
-            span = f"{(page // 100) * 100 or 1}–{(page // 100) * 100 + 99}"
-            expected = page + span_offsets.get(span, result.offset)
+            expected = page + span_offsets.get(_band(page // 100), result.offset)
             near = nearest(key, expected)
             if near is not None and abs(near - expected) <= window:
                 result.references_found += 1
