@@ -138,7 +138,9 @@ class Page:
 
     @property
     def xml_id(self) -> str:
-        return make_id(BOOK, "pb", self.number if self.number is not None else f"x{self.index}")
+        if self.number is not None:
+            return make_id(BOOK, "pb", self.number)
+        return make_id(BOOK, "pb", "unnumbered", self.index + 1)
 
 
 class WitnessError(ValueError):
