@@ -9,6 +9,7 @@ that `test_reader_rothstein.py` checks) and footnote markers are compared as pos
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,6 @@ from lxml import etree
 
 from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
 from transform.xmlsafe import parse_tei
-import itertools
 
 pytestmark = pytest.mark.corpus
 
