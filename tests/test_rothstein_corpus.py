@@ -341,3 +341,27 @@ def test_lost_text_is_a_gap_with_an_editorial_note(tree) -> None:
         note = gap.getnext()
         assert note.tag == f"{{{TEI_NS}}}note" and note.get("type") == "editorial"
         assert note.get("resp") == "#roth-ed"
+
+
+#: End-of-line hyphens kept as part of the word, reviewed one by one (line of the
+#: second half, word as printed in the edition).
+KEPT_HYPHENS = {
+    (1629, "counter-measures"), (6779, "counter-revolutionary"),
+    (18915, "counter-revolutionary"), (25616, "coal-and"), (28665, "bridge-heads"),
+}
+#: Words joined although neither the word list nor the rest of the book knows them:
+#: names and rare words, reviewed one by one.
+JOINED_UNKNOWN = {
+    "Brussilov,", "Semyonov", "Byelorussians", "Perekop,", "Bolshevists", "meagreness",
+    "adjuring", "Gamarnik,", "Opolcheniye,", "Stakhanovites.", "Chernigov,", "‘starvelings’,",
+}
+
+
+def test_end_of_line_hyphens_are_the_reviewed_ones() -> None:
+    from transform.readers.rothstein import iter_hyphen_decisions
+
+    decisions = list(iter_hyphen_decisions(BOOK.source))
+    assert len(decisions) == 1977
+    assert {(line, word) for line, word, kept, _ in decisions if kept} == KEPT_HYPHENS
+    assert {word for _, word, kept, reason in decisions
+            if not kept and reason == "default"} == JOINED_UNKNOWN
