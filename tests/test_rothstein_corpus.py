@@ -365,3 +365,16 @@ def test_end_of_line_hyphens_are_the_reviewed_ones() -> None:
     assert {(line, word) for line, word, kept, _ in decisions if kept} == KEPT_HYPHENS
     assert {word for _, word, kept, reason in decisions
             if not kept and reason == "default"} == JOINED_UNKNOWN
+
+
+def test_printed_index_entries(tree) -> None:
+    index = tree.find(f".//{{{TEI_NS}}}back/{{{TEI_NS}}}div[@type='index']")
+    entries = index.findall(f"{{{TEI_NS}}}list/{{{TEI_NS}}}item")
+    subentries = index.findall(f"{{{TEI_NS}}}list/{{{TEI_NS}}}item/{{{TEI_NS}}}list/{{{TEI_NS}}}item")
+    assert (len(entries), len(subentries)) == (98, 11)
+    first = " ".join("".join(entries[0].itertext()).split())
+    last = " ".join("".join(entries[-1].itertext()).split())
+    assert first.startswith("Agriculture (Russian), 3-4 ;")
+    assert last == "World revolution, 72-5, 171."
+    assert [pb.get("n") for pb in index.iter(f"{{{TEI_NS}}}pb")] == ["396", "397", "398", "399"]
+    assert index.find(f"{{{TEI_NS}}}note[@type='editorial']") is not None
