@@ -220,6 +220,7 @@ class _BookWalk:
         self.mentions: list[Mention] = []
         self.counters: dict[str, int] = {}
         self.contexts: dict[int, tuple[str, dict[int, tuple[int, int]]]] = {}
+        self.labels: dict[int, str] = {}
 
     def walk(self, element: etree._Element, stack: tuple[etree._Element, ...]) -> None:
         for child in element:
@@ -264,9 +265,12 @@ class _BookWalk:
         labelled = chapter if chapter is not None else top
         label = ""
         if labelled is not None:
-            head = labelled.find(f"{_T}head")
-            label = text_of(head) if head is not None else (
-                labelled.get("type", "").replace("-", " ").capitalize())
+            label = self.labels.get(id(labelled), "")
+            if not label:
+                head = labelled.find(f"{_T}head")
+                label = text_of(head) if head is not None else (
+                    labelled.get("type", "").replace("-", " ").capitalize())
+                self.labels[id(labelled)] = label
         self.ordinal += 1
         self.mentions.append(Mention(
             book=self.book.key, kind=kind, entry_id=entry_id if target else "",
@@ -332,28 +336,13 @@ def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
             pieces.append(child.tail or "")
 
     walk(block)
-    raw = "".join(pieces)
-    # normalise whitespace while tracking where the \x00/\x01 markers land
-    out: list[str] = []
+    # collapse white space with the markers in place, then read off where they stand
+    raw = " ".join("".join(pieces).split())
     starts: list[int] = []
     ends: list[int] = []
-    space = False
-    for char in raw:
-        if char == "\x00":
-            if space and out:
-                out.append(" ")
-            space = False
-            starts.append(len(out))
-        elif char == "\x01":
-            ends.append(len(out))
-        elif char.isspace():
-            space = bool(out)
-        else:
-            if space:
-                out.append(" ")
-                space = False
-            out.append(char)
-    text = "".join(out)
+    for removed, marker in enumerate(re.finditer("[\x00\x01]", raw)):
+        (starts if marker.group(0) == "\x00" else ends).append(marker.start() - removed)
+    text = raw.replace("\x00", "").replace("\x01", "")
     # markers were appended in document order of opening; match them up by nesting
     order = sorted(marks, key=lambda m: m[1])
     opening_index = {mark[0]: i for i, mark in enumerate(order)}

@@ -154,6 +154,8 @@ class NamesIndex:
     see_references: dict[str, tuple[SeeReference, ...]]
     unresolved: tuple[Mention, ...] = ()
     _by_entry: dict[tuple[str, str], list[Mention]] = field(default_factory=dict, repr=False)
+    _locators: dict[tuple[str, str, str], tuple[Locator, ...]] = field(default_factory=dict,
+                                                                        repr=False)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:
@@ -165,6 +167,15 @@ class NamesIndex:
     def mentions_of(self, entry: Entry, book: str | None = None) -> tuple[Mention, ...]:
         found = self._by_entry.get((entry.kind, entry.entry_id), [])
         return tuple(m for m in found if book is None or m.book == book)
+
+    def locators_of(self, entry: Entry, book: str) -> tuple[Locator, ...]:
+        """The entry's locators in one book (computed once: every export and page uses them)."""
+        key = (entry.kind, entry.entry_id, book)
+        if key not in self._locators:
+            from transform.names_index.locators import locators
+
+            self._locators[key] = locators(self.mentions_of(entry, book))
+        return self._locators[key]
 
     def count(self, entry: Entry, book: str | None = None) -> int:
         return len(self.mentions_of(entry, book))

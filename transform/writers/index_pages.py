@@ -11,6 +11,8 @@ editors' reports (printed-index reconciliation, coverage) are written under
 
 from __future__ import annotations
 
+import functools
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,7 +21,7 @@ from transform import urls
 from transform.names_index.collect import book_info, build_index, listing
 from transform.names_index.coverage import coverage
 from transform.names_index.export import to_csv, to_json, to_tei_bytes
-from transform.names_index.locators import format_locators, locators, prefixes
+from transform.names_index.locators import format_locators, prefixes
 from transform.names_index.model import (
     KIND_LABELS,
     KINDS,
@@ -91,6 +93,20 @@ _FILTER_SCRIPT = """(function () {
   });
 })();
 """
+
+
+@functools.cache
+def _relative_path(start: str, path: str) -> str:
+    return posixpath.relpath(path, start)
+
+
+def link(from_page: str, to_path: str) -> str:
+    """`urls.relative`, with the path arithmetic cached (the index has some 10^4 links)."""
+    path, sep, fragment = to_path.partition("#")
+    if path == from_page:
+        return urls.relative(from_page, to_path)
+    relative = _relative_path(posixpath.dirname(from_page) or ".", path)
+    return f"{relative}#{fragment}" if sep else relative
 
 
 # --------------------------------------------------------------- page contexts
@@ -243,11 +259,11 @@ class IndexPages:
     def book_locators(self, entry: Entry, page: str) -> tuple[BookLocators, ...]:
         columns = []
         for book in self.index.books:
-            found = locators(self.index.mentions_of(entry, book.key))
+            found = self.index.locators_of(entry, book.key)
             columns.append(BookLocators(
                 book.key, book.short_author, sum(len(loc.mentions) for loc in found),
                 format_locators(found),
-                tuple(LocatorLink(prefix, loc.label, urls.relative(page, self.mention_path(
+                tuple(LocatorLink(prefix, loc.label, link(page, self.mention_path(
                     loc.first)), f"{len(loc.mentions)} mention(s): "
                     + "; ".join(dict.fromkeys(m.surface for m in loc.mentions)))
                     for prefix, loc in zip(prefixes(found), found, strict=True))))
@@ -262,7 +278,7 @@ class IndexPages:
         rows: list[ListRow] = []
         for row in listing(self.index, kind):
             if isinstance(row, SeeReference):
-                target = urls.relative(path, urls.register_entry(kind, row.entry_id))
+                target = link(path, urls.register_entry(kind, row.entry_id))
                 rows.append(ListRow(initial(row.sort_key), row.heading, target,
                                     fold(f"{row.heading} {row.target_heading}"), True,
                                     target_heading=row.target_heading))
@@ -270,7 +286,7 @@ class IndexPages:
             forms = " ".join(f.text for f in row.forms)
             rows.append(ListRow(
                 initial(row.sort_key), row.heading,
-                urls.relative(path, urls.register_entry(kind, row.entry_id)),
+                link(path, urls.register_entry(kind, row.entry_id)),
                 fold(f"{row.heading} {forms}"), False, self.meta(row), row.description,
                 self.book_locators(row, path)))
         sections = []
@@ -288,10 +304,10 @@ class IndexPages:
                        f"{b.short_author} {counts[b.key]}" for b in self.index.books) + ".")
         page = IndexListPage(
             self.chrome(path, KIND_LABELS[kind], [(KIND_LABELS[kind], path)]), kind,
-            KIND_LABELS[kind], urls.relative(path, STYLESHEET), summary,
-            tuple(Link(KIND_LABELS[k], urls.relative(path, urls.register_list(k)))
+            KIND_LABELS[kind], link(path, STYLESHEET), summary,
+            tuple(Link(KIND_LABELS[k], link(path, urls.register_list(k)))
                   for k in KINDS if k != kind),
-            tuple(Link(label, urls.relative(path, DATA_FILES[fmt]))
+            tuple(Link(label, link(path, DATA_FILES[fmt]))
                   for fmt, label in (("tei", "TEI"), ("json", "JSON"), ("csv", "CSV"))),
             tuple((letter, present.get(letter)) for letter in LETTERS),
             tuple(sections), self.map_points(kind, path), _FILTER_SCRIPT)
@@ -311,7 +327,7 @@ class IndexPages:
         span_x, span_y = max(east - west, 1e-6), max(north - south, 1e-6)
         return tuple(MapPoint(round(10 + (e.geo[1] - west) / span_x * (width - 20), 1),
                               round(10 + (north - e.geo[0]) / span_y * (height - 20), 1),
-                              urls.relative(page, urls.register_entry(kind, e.entry_id)),
+                              link(page, urls.register_entry(kind, e.entry_id)),
                               e.heading)
                      for e in placed if e.geo)
 
@@ -321,7 +337,8 @@ class IndexPages:
         kwic_books = []
         for book in self.index.books:
             mentions = sorted(self.index.mentions_of(entry, book.key), key=lambda m: m.ordinal)
-            by_locator = {m.mention_id: loc.label for loc in locators(mentions)
+            by_locator = {m.mention_id: loc.label
+                          for loc in self.index.locators_of(entry, book.key)
                           for m in loc.mentions}
             chapters: dict[str, list[Mention]] = {}
             for mention in mentions:
@@ -329,14 +346,14 @@ class IndexPages:
             kwic_books.append(KwicBook(book.key, f"{book.author}, {book.title}", len(mentions),
                                        tuple(KwicChapter(
                                            group[0].chapter_label or key,
-                                           urls.relative(path, self.mention_path(group[0])
+                                           link(path, self.mention_path(group[0])
                                                          .split("#")[0] + f"#{key}")
                                            if key else "",
                                            tuple(KwicLine(
                                                (f"p. {m.page}" if m.page else by_locator[
                                                    m.mention_id]) + ("n" if m.in_note and
                                                                      m.page else ""),
-                                               urls.relative(path, self.mention_path(m)),
+                                               link(path, self.mention_path(m)),
                                                m.kwic.left, m.kwic.keyword, m.kwic.right,
                                                m.in_note) for m in group))
                                            for key, group in chapters.items())))
@@ -347,23 +364,23 @@ class IndexPages:
         page = IndexEntryPage(
             self.chrome(path, entry.heading, [(KIND_LABELS[kind], urls.register_list(kind)),
                                               (entry.heading, path)]),
-            kind, KIND_LABELS[kind], entry.heading, urls.relative(path, STYLESHEET),
+            kind, KIND_LABELS[kind], entry.heading, link(path, STYLESHEET),
             self.meta(entry), entry.description,
             tuple(f"{f.text} ({f.type})" if f.type and f.type != "variant" else f.text
                   for f in entry.forms),
             see_from,
             tuple(Link(f"{a.type}: {a.value}", a.url) for a in entry.authorities if a.url),
             geo, self.book_locators(entry, path), tuple(kwic_books),
-            Link(f"All {KIND_LABELS[kind].lower()}", urls.relative(path, urls.register_list(
+            Link(f"All {KIND_LABELS[kind].lower()}", link(path, urls.register_list(
                 kind))),
             Link(f"{register}#{entry.entry_id}",
-                 urls.relative(path, urls.tei_source(register))))
+                 link(path, urls.tei_source(register))))
         return path, self.render("index_entry.html", page)
 
     def report_page(self, path: str, heading: str, summary: str, lines: list[str]
                     ) -> tuple[str, bytes]:
         page = ReportPage(self.chrome(path, heading, [(heading, path)]), heading,
-                          urls.relative(path, STYLESHEET), summary, "\n".join(lines))
+                          link(path, STYLESHEET), summary, "\n".join(lines))
         return path, self.render("index_report.html", page)
 
     def render(self, template: str, page: object) -> bytes:
