@@ -8,6 +8,7 @@ relative and the site works from any sub-path or straight from disk.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -92,9 +93,23 @@ def relative(from_page: str, to_path: str) -> str:
     path, sep, fragment = to_path.partition("#")
     if path == from_page:
         return f"#{fragment}" if sep else posixpath.basename(path)
-    start = posixpath.dirname(from_page) or "."
-    link = posixpath.relpath(path, start)
+    link = _relative_path(posixpath.dirname(from_page), path)
     return f"{link}#{fragment}" if sep else link
+
+
+@functools.lru_cache(maxsize=16384)
+def _relative_path(start_dir: str, path: str) -> str:
+    """`posixpath.relpath` for site paths, without its calls to the file system.
+
+    A page links to thousands of names: this runs once per (folder, target).
+    """
+    start = [part for part in start_dir.split("/") if part]
+    target = path.split("/")
+    common = 0
+    while (common < len(start) and common < len(target) - 1
+           and start[common] == target[common]):
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])
 
 
 def root_of(page: str) -> str:
