@@ -76,13 +76,14 @@ def register_entry(kind: str, entry_id: str) -> str:
     return f"index/{kind}/{entry_id}.html"
 
 
+@functools.lru_cache(maxsize=8192)
 def register_kind(ref: str) -> tuple[str, str] | None:
     """Split a name's `@ref` (`persons.xml#lenin`) into (`persons`, `lenin`).
 
     None if the pointer does not point into one of the registers.
     """
     file, sep, entry_id = ref.partition("#")
-    kind = _REGISTER_FILES.get(posixpath.basename(file))
+    kind = _REGISTER_FILES.get(file.rpartition("/")[2])
     if not sep or kind is None or not entry_id:
         return None
     return kind, entry_id

@@ -8,6 +8,7 @@ The table that assigns behaviours to TEI elements is `rules.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -102,9 +103,21 @@ def omit() -> Behaviour:
     return Behaviour(Kind.OMIT)
 
 
+_ATTRIBUTE_TEST = re.compile(r"@([A-Za-z][\w-]*)(?:='([^']*)')?")
+
+
 def when(test: str | Condition, behaviour: Behaviour) -> Rule:
     """A conditional rule: `test` is an XPath 1.0 boolean (compiled once) or a predicate."""
     if isinstance(test, str):
+        simple = _ATTRIBUTE_TEST.fullmatch(test)
+        if simple:  # "@ref" or "@type='index'": the same test without the XPath machinery
+            name, value = simple.group(1), simple.group(2)
+
+            def attribute_test(element: etree._Element) -> bool:
+                found = element.get(name)
+                return found is not None if value is None else found == value
+
+            return Rule(behaviour, attribute_test, test)
         compiled = etree.XPath(f"boolean({test})", namespaces=NSMAP)
 
         def condition(element: etree._Element) -> bool:

@@ -85,6 +85,7 @@ class RenderContext:
     page_anchors: list[PageAnchor] = field(default_factory=list)
     printed_pages: Mapping[str, str] = field(default_factory=dict)
     page_locators: bool = False
+    link_depth: int = 0  # > 0 while rendering inside an <a>: links must not nest
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, element: etree._Element, message: str, code: str) -> None:
@@ -104,7 +105,7 @@ class RenderContext:
 
 
 def local_name(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]
 
 
 def behaviour_for(element: etree._Element, ctx: RenderContext) -> Behaviour:
@@ -128,15 +129,6 @@ def _append_text(out: etree._Element, text: str | None) -> None:
         last.tail = (last.tail or "") + text
     else:
         out.text = (out.text or "") + text
-
-
-def _in_link(out: etree._Element) -> bool:
-    node: etree._Element | None = out
-    while node is not None:
-        if node.tag == "a":
-            return True
-        node = node.getparent()
-    return False
 
 
 def _html_tag(tag: str, out: etree._Element) -> str:
@@ -252,7 +244,7 @@ class Renderer:
 
     def _text(self, out: etree._Element, text: str | None, ctx: RenderContext) -> None:
         """Append TEI text; in a printed index, page numbers become links to their pages."""
-        if not text or not ctx.page_locators or not ctx.printed_pages or _in_link(out):
+        if not text or not ctx.page_locators or not ctx.printed_pages or ctx.link_depth:
             _append_text(out, text)
             return
         position = 0
@@ -283,16 +275,21 @@ class Renderer:
               ctx: RenderContext) -> None:
         assert behaviour.href is not None
         target = behaviour.href(element, ctx)
-        if target is None or _in_link(out):
+        linked = target is not None and not ctx.link_depth
+        if not linked:
             if target is None and element.get("target"):
                 ctx.warn(element, f"the target {element.get('target')!r} is not in the "
                          "edition; rendered without a link", "render-unresolved-ref")
             html = self._open(out, "span", element, behaviour, ctx)
         else:
+            assert target is not None
             html = self._open(out, "a", element, behaviour, ctx)
             external = "://" in target or target.startswith("mailto:")
             html.set("href", target if external else urls.relative(ctx.page, target))
+            ctx.link_depth += 1
         self.render_children(element, html, ctx)
+        if linked:
+            ctx.link_depth -= 1
         if len(element) == 0 and not element.text:  # ptr: show where it points
             html.text = element.get("target", "")
 
@@ -311,7 +308,7 @@ class Renderer:
         call_id = f"{body_id}-call"
         sup = etree.SubElement(out, "sup")
         sup.set("class", "note-call note-call-editorial" if editorial else "note-call")
-        if _in_link(out):
+        if ctx.link_depth:
             call = etree.SubElement(sup, "span")
         else:
             call = etree.SubElement(sup, "a")
