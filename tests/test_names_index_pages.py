@@ -138,3 +138,11 @@ def test_real_index_pages(tmp_path: Path) -> None:
     broken, _ = check_links(out)
     assert [b.format() for b in broken if "/index/" in b.page or b.page.startswith("index/")
             ] == []
+
+
+def test_unmentioned_entries_stay_out_of_the_lists(site: Path) -> None:
+    people = (site / "index" / "persons.html").read_text(encoding="utf-8")
+    assert "Nobody, Never" not in people
+    assert "Lenin, Vladimir Ilyich" in people
+    # the entry page exists all the same (the register may be linked to it)
+    assert (site / "index" / "persons" / "nobody.html").is_file()

@@ -36,6 +36,7 @@ from transform.xmlsafe import parse_tei
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
+_LB = f"{_T}lb"
 _NAME_TAGS = {f"{_T}{tag}": kind for kind, tag in NAME_ELEMENTS.items()}
 # Not part of the reading text of a paragraph (the printed side of a correction,
 # stray characters, forme work); notes are read as their own context.
@@ -65,7 +66,9 @@ def text_of(element: etree._Element) -> str:
     def walk(node: etree._Element) -> None:
         parts.append(node.text or "")
         for child in node:
-            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
+            if child.tag == _LB and child.get("break") != "no":
+                parts.append(" ")
+            elif isinstance(child.tag, str) and child.tag not in _NOT_READING:
                 walk(child)
             parts.append(child.tail or "")
 
@@ -263,7 +266,8 @@ class _BookWalk:
             mention_id = f"{anchor}-n{self.counters[anchor]}"
         block = next((e for e in reversed(stack) if e.tag in _BLOCKS), None)
         labelled = chapter if chapter is not None else top
-        label = ""
+        label = "" if labelled is not None else (
+            "title page" if any(e.tag == f"{_T}titlePage" for e in stack) else "front matter")
         if labelled is not None:
             label = self.labels.get(id(labelled), "")
             if not label:
@@ -325,7 +329,7 @@ def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
                     walk(child)
                     pieces.append("\x01")
                     marks.append((id(child), opened[id(child)], len(pieces) - 1))
-                elif child.tag in _SPACED:
+                elif child.tag in _SPACED or (child.tag == _LB and child.get("break") != "no"):
                     pieces.append(" ")
                     walk(child)
                     pieces.append(" ")

@@ -276,7 +276,12 @@ class IndexPages:
     def list_page(self, kind: str) -> tuple[str, bytes]:
         path = urls.register_list(kind)
         rows: list[ListRow] = []
+        # an entry no book mentions is left out (the coverage report lists it), and so
+        # are see-references to it
+        mentioned = {e.entry_id for e in self.index.entries[kind] if self.index.count(e)}
         for row in listing(self.index, kind):
+            if row.entry_id not in mentioned:
+                continue
             if isinstance(row, SeeReference):
                 target = link(path, urls.register_entry(kind, row.entry_id))
                 rows.append(ListRow(initial(row.sort_key), row.heading, target,
@@ -298,9 +303,8 @@ class IndexPages:
         present = {s.letter: s.anchor for s in sections}
         counts = {b.key: sum(1 for m in self.index.mentions if m.kind == kind
                              and m.book == b.key) for b in self.index.books}
-        entries = self.index.entries[kind]
-        summary = (f"{len(entries)} entries, {len(self.index.see_references[kind])} "
-                   f"see-reference(s); mentions: " + ", ".join(
+        see = sum(1 for r in rows if r.see)
+        summary = (f"{len(rows) - see} entries, {see} see-reference(s); mentions: " + ", ".join(
                        f"{b.short_author} {counts[b.key]}" for b in self.index.books) + ".")
         page = IndexListPage(
             self.chrome(path, KIND_LABELS[kind], [(KIND_LABELS[kind], path)]), kind,
