@@ -130,6 +130,21 @@ def test_locators(pages: list[tuple[str | None, bool]], expected: str) -> None:
         range(1, len(pages) + 1))
 
 
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    ([(14, False), (15, False), (16, False)], "ch. 3 ¶¶ 14–16"),
+    ([(14, False), (16, False)], "ch. 3 ¶ 14, ch. 3 ¶ 16"),
+    ([(14, False), (15, True), (16, False)], "ch. 3 ¶ 14, ch. 3 ¶ 15n, ch. 3 ¶ 16"),
+    ([(14, False), (14, True), (15, False)], "ch. 3 ¶¶ 14–15"),
+])
+def test_consecutive_paragraphs_collapse(paragraphs: list[tuple[int, bool]],
+                                         expected: str) -> None:
+    mentions = [_mention(i, None, note, f"carr-ch3-p{n}")
+                for i, (n, note) in enumerate(paragraphs, 1)]
+    found = locators(mentions)
+    assert format_locators(found) == expected
+    assert sum(len(loc.mentions) for loc in found) == len(paragraphs)
+
+
 def test_lenin_in_both_books(index) -> None:
     lenin = entry(index, "persons", "lenin")
     assert format_locators(locators(index.mentions_of(lenin, "rothstein"))) == \

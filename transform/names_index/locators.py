@@ -55,12 +55,22 @@ def elide(first: str, last: str) -> str:
     return f"{first}–{short}"
 
 
-def paragraph_label(mention: Mention) -> str:
-    """The locator of a mention on a page without a printed number."""
+def _paragraph_number(mention: Mention) -> int | None:
+    number = _PARAGRAPH_NUMBER.search(mention.paragraph or mention.anchor)
+    return int(number.group(1)) if number else None
+
+
+def paragraph_label(mention: Mention, last: int | None = None) -> str:
+    """The locator of a mention on a page without a printed number (`ch. 3 ¶ 14`,
+    `ch. 3 ¶¶ 14–16` for consecutive paragraphs, `ch. 3 ¶ 14n` in a footnote)."""
     where = f"ch. {mention.chapter_n}" if mention.chapter_n else mention.chapter_label.lower()
-    anchor = mention.paragraph or mention.anchor
-    number = _PARAGRAPH_NUMBER.search(anchor)
-    label = f"{where} ¶ {number.group(1)}" if number else where
+    number = _paragraph_number(mention)
+    if number is None:
+        label = where
+    elif last is not None and last != number:
+        label = f"{where} ¶¶ {number}–{last}"
+    else:
+        label = f"{where} ¶ {number}"
     return f"{label}n" if mention.in_note else label
 
 
@@ -82,29 +92,37 @@ def locators(mentions: Iterable[Mention]) -> tuple[Locator, ...]:
 
     result: list[Locator] = []
     run: list[tuple[str, list[Mention]]] = []
+    paragraphs: list[tuple[Mention, list[Mention]]] = []
 
     def flush() -> None:
-        if not run:
-            return
-        first, last = run[0][0], run[-1][0]
-        label = first if len(run) == 1 else elide(first, last)
-        result.append(Locator(label, tuple(m for _, ms in run for m in ms), False, first, last))
-        run.clear()
+        if run:
+            first, last = run[0][0], run[-1][0]
+            label = first if len(run) == 1 else elide(first, last)
+            result.append(Locator(label, tuple(m for _, ms in run for m in ms), False, first,
+                                  last))
+            run.clear()
+        if paragraphs:
+            label = paragraph_label(paragraphs[0][0], _paragraph_number(paragraphs[-1][0]))
+            result.append(Locator(label, tuple(m for _, ms in paragraphs for m in ms),
+                                  paragraphs[0][0].in_note, None, None))
+            paragraphs.clear()
 
     for (kind, _), group in zip(keys, groups, strict=True):
+        in_note = all(m.in_note for m in group)
         if kind == "para":
-            flush()
-            in_note = all(m.in_note for m in group)
-            result.append(Locator(paragraph_label(group[0]) if in_note
-                                  else paragraph_label(next(m for m in group if not m.in_note)),
-                                  tuple(group), in_note, None, None))
+            # the paragraph's locator is in the text if any of its mentions is
+            shown = group[0] if in_note else next(m for m in group if not m.in_note)
+            if run or (paragraphs and not _follows(paragraphs[-1][0], shown)):
+                flush()
+            paragraphs.append((shown, group))
             continue
         page = group[0].page or ""
-        in_note = all(m.in_note for m in group)
         if in_note:
             flush()
             result.append(Locator(f"{page}n", tuple(group), True, page, page))
             continue
+        if paragraphs:
+            flush()
         if run:
             previous, current = page_value(run[-1][0]), page_value(page)
             if not (previous and current and previous[0] == current[0]
@@ -113,6 +131,15 @@ def locators(mentions: Iterable[Mention]) -> tuple[Locator, ...]:
         run.append((page, group))
     flush()
     return tuple(result)
+
+
+def _follows(previous: Mention, current: Mention) -> bool:
+    """Two paragraph locators join when they are consecutive paragraphs of one chapter,
+    both in the running text (a footnote locator stands alone)."""
+    before, after = _paragraph_number(previous), _paragraph_number(current)
+    return (not previous.in_note and not current.in_note and before is not None
+            and after == before + 1 and previous.chapter == current.chapter
+            and previous.section == current.section and previous.division == current.division)
 
 
 def prefixes(found: list[Locator]) -> list[str]:
