@@ -143,14 +143,22 @@ def _follows(previous: Mention, current: Mention) -> bool:
 
 
 def prefixes(found: list[Locator]) -> list[str]:
-    """What stands before each locator: `p. `/`pp. ` before the first page number.
-
-    Chapter-and-paragraph locators (pages without a printed number) need none.
+    """What stands before each locator: `p. `/`pp. ` before the first page number, and
+    again before a page number that follows a chapter-and-paragraph locator (so that
+    `ch. 2 ¶ 16, p. 20` cannot be read as paragraph 20).
     """
     pages = [loc for loc in found if loc.first_page]
     plural = len(pages) > 1 or any(loc.first_page != loc.last_page for loc in pages)
     first = pages[0] if pages else None
-    return [("pp. " if plural else "p. ") if loc is first else "" for loc in found]
+    result = []
+    for i, loc in enumerate(found):
+        if loc is first:
+            result.append("pp. " if plural else "p. ")
+        elif loc.first_page and i and not found[i - 1].first_page:
+            result.append("pp. " if loc.first_page != loc.last_page else "p. ")
+        else:
+            result.append("")
+    return result
 
 
 def format_locators(found: Iterable[Locator]) -> str:
