@@ -65,10 +65,11 @@ class Original:
     place: str | None = None
     publisher: str | None = None
     pagination: str = ""
+    isbn: str | None = None
 
 
 ORIGINALS: dict[str, Original] = {
-    "carr": Original("1979", "New York", "The Free Press"),
+    "carr": Original("1979", "New York", "The Free Press", isbn="0-02-905140-1"),
     "rothstein": Original(
         "1950", pagination="page numbers are those of a later re-issue of the 1950 book "
         "(the witness), whose publisher is not named"),
@@ -170,11 +171,29 @@ class EditionInfo:
         return self.base_url.rstrip("/") + "/" + site_path
 
 
-def current_edition(base_url: str = "") -> EditionInfo:
-    """The edition's title, package version and build date (SOURCE_DATE_EPOCH honoured)."""
+_xp_changes = etree.XPath("//tei:teiHeader/tei:revisionDesc/tei:change/@when",
+                          namespaces={"tei": TEI_NS})
+
+
+def revision_date(edition: object) -> str | None:
+    """The date of the edition's text: its books' latest `revisionDesc/change/@when`.
+
+    A citation gives this date, not the day of the build, so that the same text
+    is cited the same way whenever the site is rebuilt.
+    """
+    dates = [str(when)[:10] for book in edition.books  # type: ignore[attr-defined]
+             for when in _xp_changes(book.tree) if re.fullmatch(r"\d{4}-\d\d-\d\d",
+                                                                  str(when)[:10])]
+    return max(dates) if dates else None
+
+
+def current_edition(edition: object, base_url: str = "", title: str | None = None,
+                    version: str | None = None) -> EditionInfo:
+    """The edition's title, package version, text date (revision or build date), base URL."""
     from transform.site import EDITION_TITLE, build_date, edition_version
 
-    return EditionInfo(EDITION_TITLE, edition_version(), build_date(), base_url)
+    return EditionInfo(title or EDITION_TITLE, version or edition_version(),
+                       revision_date(edition) or build_date(), base_url)
 
 
 # ---------------------------------------------------------------- pages of passages
@@ -274,10 +293,11 @@ class BookPassages:
     site_paths: dict[str, str]
     divisions: dict[str, str]
     page_breaks: dict[str, str] = field(default_factory=dict)  # printed n (lower) → pb id
+    elements: dict[str, etree._Element] = field(default_factory=dict)
 
     def kind(self, xml_id: str) -> str:
-        found = self.root.xpath("//*[@xml:id=$id]", id=xml_id)
-        return etree.QName(found[0]).localname if found else ""
+        found = self.elements.get(xml_id)
+        return etree.QName(found).localname if found is not None else ""
 
 
 def load_redirects(path: Path) -> dict[str, str]:
@@ -323,6 +343,8 @@ class Citer:
                 if node_id in divisions:
                     divisions[node_id] = division_path(node)
             passages = BookPassages(book.spec, root, page_map(root), site_paths, divisions)
+            passages.elements = {node.get(_XML_ID): node for node in root.iter()
+                                 if isinstance(node.tag, str) and node.get(_XML_ID)}
             for pb in root.iter(_PB):
                 n = (pb.get("n") or "").strip().lower()
                 pb_id = pb.get(_XML_ID)
@@ -334,7 +356,8 @@ class Citer:
     def from_tei(cls, tei_dir: Path, base_url: str = "") -> Citer:
         from transform.writers.collect import collect_edition
 
-        return cls(collect_edition(tei_dir), current_edition(base_url),
+        edition = collect_edition(tei_dir)
+        return cls(edition, current_edition(edition, base_url),
                    load_redirects(tei_dir / "ids" / "redirects.tsv"))
 
     def passage(self, book_key: str, xml_id: str, redirected_from: str | None = None
@@ -409,6 +432,7 @@ class CitationRecord:
     pages: Pages
     url: str
     division: str
+    note_text: str | None = None  # a placeholder in the site's templates; else made here
 
     @classmethod
     def of(cls, passage: Passage, info: EditionInfo) -> CitationRecord:
@@ -437,13 +461,20 @@ class CitationRecord:
             item["original-publisher"] = self.original.publisher
         if with_pages:
             item["page"] = self.pages.locator
-            notes = [f"Passage {self.xml_id}, {self.pages.label}"]
-            if self.division:
-                notes[0] += f", in {self.division}"
-            if self.original.pagination:
-                notes.append(self.original.pagination[0].upper() + self.original.pagination[1:])
-            item["note"] = ". ".join(notes) + "."
+            item["note"] = self.note
         return item
+
+    @property
+    def note(self) -> str:
+        """The passage in words: its id, pages, place in the book, and the pagination used."""
+        if self.note_text is not None:
+            return self.note_text
+        notes = [f"Passage {self.xml_id}, {self.pages.label}"]
+        if self.division:
+            notes[0] += f", in {self.division}"
+        if self.original.pagination:
+            notes.append(self.original.pagination[0].upper() + self.original.pagination[1:])
+        return ". ".join(notes) + "."
 
 
 # ------------------------------------------------------------------ CSL formatting
@@ -513,7 +544,6 @@ def bibtex(record: CitationRecord, url: str) -> str:
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
-    item = record.csl_item()
     fields = [
         Field("author", f"{_name_parts(record.author)['family']}, "
                         f"{_name_parts(record.author)['given']}"),
@@ -530,7 +560,7 @@ def bibtex(record: CitationRecord, url: str) -> str:
         Field("date", record.edition.date),
         Field("pages", record.pages.locator.replace("–", "--")),
         Field("url", url),
-        Field("note", str(item["note"])),
+        Field("note", record.note),
     ]
     library = bibtexparser.Library([Entry("book", record.xml_id, fields)])
     return bibtexparser.write_string(library).strip() + "\n"
@@ -540,7 +570,6 @@ def ris(record: CitationRecord, url: str) -> str:
     """An RIS record (rispy writes it)."""
     import rispy
 
-    item = record.csl_item()
     entry: dict[str, object] = {
         "type_of_reference": "BOOK",
         "id": record.xml_id,
@@ -555,7 +584,7 @@ def ris(record: CitationRecord, url: str) -> str:
         "year": record.edition.date[:4],
         "date": record.edition.date.replace("-", "/"),
         "urls": [url],
-        "notes": [str(item["note"])],
+        "notes": [record.note],
     }
     if record.pages.first.n:
         entry["start_page"] = record.pages.first.n
