@@ -39,6 +39,7 @@ from transform.writers.collect import (
     collect_edition,
 )
 from transform.writers.engine import PageAnchor, Renderer, RenderContext
+from transform.writers.citing import SiteCitations
 from transform.writers.index_pages import index_of_names
 from transform.writers.pages import (
     BookChoice,
@@ -167,6 +168,7 @@ class SiteWriter:
         self.env = template_environment()
         self.diagnostics: list[Diagnostic] = []
         self.page_map: dict[str, dict[str, str]] = {}
+        self.citations = SiteCitations(edition, EDITION_TITLE, version)  # issue 8
 
     # --- rendering ---------------------------------------------------------------
 
@@ -174,6 +176,7 @@ class SiteWriter:
         ctx = RenderContext(division.path, book.source.name, self.edition.targets,
                             printed_pages=book.printed_pages)
         root = self.renderer.render_page(list(division.elements), ctx)
+        self.citations.decorate(root, division)
         self.diagnostics.extend(ctx.diagnostics)
         has_interventions = any(
             cls in (node.get("class") or "").split()
@@ -226,6 +229,7 @@ class SiteWriter:
                         for b in self.edition.books),
             previous=Link(previous.label, rel(previous.path)) if previous else None,
             next=Link(following.label, rel(following.path)) if following else None,
+            head_extra=self.citations.head(path),
         )
 
     def citation(self, book: BookEdition, division: Division | None, path: str) -> str:
@@ -430,6 +434,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     ]
     index_html, index_data = index_of_names(writer, edition)
     files += index_data
+    files += writer.citations.files()
     stage("index")
 
     say("writing pages")

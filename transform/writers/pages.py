@@ -50,6 +50,7 @@ class Chrome:
     books: tuple[BookChoice, ...]
     previous: Link | None = None
     next: Link | None = None
+    head_extra: Markup = Markup("")  # citation meta tags, cite control (issue 8)
 
 
 @dataclass(frozen=True)
