@@ -192,6 +192,19 @@ def test_mention_location(index) -> None:
         "", "Lenin's", " letter reached MacDonald; Lvov resigned.")
 
 
+@pytest.mark.parametrize("name", ["rothstein-history-ussr.xml", "carr-russian-revolution.xml"])
+def test_stable_mention_id_agrees_with_collect(index, name: str) -> None:
+    from transform.names_index.collect import stable_mention_id
+
+    tree = parse_tei(FIXTURE / name)
+    ids = [stable_mention_id(e) for e in tree.iter(f"{{{TEI_NS}}}persName",
+                                                   f"{{{TEI_NS}}}placeName",
+                                                   f"{{{TEI_NS}}}orgName")]
+    book = "rothstein" if name.startswith("roth") else "carr"
+    collected = [m.mention_id for m in (*index.mentions, *index.unresolved) if m.book == book]
+    assert sorted(i for i in ids if i) == sorted(collected)
+
+
 def test_page_break_inside_a_footnote_does_not_move_the_text() -> None:
     book = etree.fromstring(
         f'<TEI xmlns="{TEI_NS}"><text><body><div type="chapter" n="1" xml:id="x-ch1">'

@@ -357,6 +357,34 @@ def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
     return text, spans
 
 
+def stable_mention_id(element: etree._Element) -> str | None:
+    """The stable id of a tagged name, as the collect phase gives it (`{anchor}-n{K}`).
+
+    For a renderer that wants to give each name link an `id` the index's locators
+    can point to: the name's own xml:id, or the K-th tagged name (with `@ref`)
+    among those whose nearest element with an xml:id is the same. None for an
+    element that is not a tagged name, or one in a printed index.
+    """
+    if element.tag not in _NAME_TAGS or not element.get("ref"):
+        return None
+    if element.get(_XML_ID):
+        return element.get(_XML_ID)
+    holder = next((a for a in element.iterancestors() if a.get(_XML_ID)), None)
+    if holder is None or any(a.tag == f"{_T}div" and a.get("type") == "index"
+                             for a in element.iterancestors()):
+        return None
+    count = 0
+    for name in holder.iter(*_NAME_TAGS):
+        if not name.get("ref"):
+            continue
+        nearest = next((a for a in name.iterancestors() if a.get(_XML_ID)), None)
+        if nearest is holder and not name.get(_XML_ID):
+            count += 1
+        if name is element:
+            return f"{holder.get(_XML_ID)}-n{count}"
+    return None
+
+
 def book_info(book: Book, tree: etree._ElementTree | None = None) -> BookInfo:
     return BookInfo(book.key, book.author, book.author.split()[-1], book.short_title,
                     book.tei.name)
