@@ -1,0 +1,130 @@
+"""The cite control and the citation meta tags in the built site."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from transform.books import TEI_DIR
+from transform.cite import STYLES, Citer, current_edition
+from transform.site import EDITION_TITLE, build_site, edition_version
+from transform.writers.citing import CITE_DATA, book_templates, fill, passage_values
+from transform.writers.collect import collect_edition
+
+FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cite-site") / "site"
+    build_site(out, FIXTURE_TEI)
+    return out
+
+
+@pytest.fixture(scope="module")
+def citer() -> Citer:
+    edition = collect_edition(FIXTURE_TEI)
+    return Citer(edition, current_edition(edition, "", EDITION_TITLE, edition_version()))
+
+
+def meta(page: html.HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for tag in page.xpath("//head/meta[starts-with(@name, 'citation_')]"):
+        found.setdefault(tag.get("name"), []).append(tag.get("content"))
+    return found
+
+
+def test_every_page_head_has_citation_meta(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for path in pages:
+        if path.parts[-2] == "id":  # redirect pages
+            continue
+        tags = meta(html.parse(str(path)).getroot())
+        assert tags.get("citation_title"), path
+        assert tags.get("citation_online_date"), path
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    ("rothstein/ch01.html", {
+        "citation_inbook_title": ["A History of the U.S.S.R."],
+        "citation_author": ["Rothstein, Andrew"],
+        "citation_publication_date": ["1950"],
+        "citation_firstpage": ["1"], "citation_lastpage": ["3"],
+        "citation_language": ["en"]}),
+    ("carr/index.html", {
+        "citation_title": ["The Russian Revolution: From Lenin to Stalin"],
+        "citation_author": ["Carr, Edward Hallett"],
+        "citation_publisher": ["The Free Press"], "citation_isbn": ["0-02-905140-1"],
+        "citation_publication_date": ["1979"]}),
+])
+def test_book_pages_meta(site: Path, page: str, expected: dict[str, list[str]]) -> None:
+    tags = meta(html.parse(str(site / page)).getroot())
+    for name, values in expected.items():
+        assert tags.get(name) == values, name
+
+
+def test_paragraph_has_permalink_and_citation_text(site: Path, citer: Citer) -> None:
+    page = html.parse(str(site / "rothstein" / "ch01.html")).getroot()
+    (control,) = page.xpath("//p[@id='roth-ch1-s1-p1']/span[@class='cite']")
+    assert control.get("data-pagefind-ignore") == "all"
+    assert control.xpath("a[@class='permalink']/@href") == ["#roth-ch1-s1-p1"]
+    assert control.get("data-label") == "pp. 1–2"
+    text = control.xpath("string(span[@class='cite-text'])")
+    expected = citer.format(citer.resolve("roth-ch1-s1-p1"), "chicago")
+    assert text == "Cite as: " + expected
+    assert expected.endswith(", 1–2, rothstein/ch01.html#roth-ch1-s1-p1.")
+
+
+def test_notes_items_and_verse_have_controls(site: Path) -> None:
+    page = html.parse(str(site / "rothstein" / "ch01.html")).getroot()
+    assert page.xpath("//li[@id='roth-fn-1']/span[@class='cite']/@data-label") == ["p. 2 n."]
+    controls = {c.get("data-id") for p in site.rglob("*.html")
+                for c in html.parse(str(p)).getroot().xpath("//span[@class='cite']")}
+    kinds = {re.sub(r"\d+$", "", i.rsplit("-", 1)[-1]) for i in controls}
+    assert {"p", "i"} <= kinds and any(i.startswith("roth-fn-") for i in controls)
+
+
+def test_templates_filled_equal_the_python_formats(site: Path, citer: Citer) -> None:
+    script = (site / CITE_DATA).read_text(encoding="utf-8")
+    data = json.loads(script[script.index("{"):script.rindex(";")])
+    for key in citer.books:
+        templates = data["templates"][key]
+        assert templates == book_templates(citer, key)
+        for passage in list(citer.passages(key))[:40]:
+            record = citer.record(passage)
+            url = "https://example.org/x.html#" + passage.xml_id
+            for style in STYLES:
+                filled = fill(templates[style], style, passage_values(record, url))
+                assert filled == citer.format(passage, style, url), (passage.xml_id, style)
+
+
+def test_redirect_pages_for_renamed_ids(tmp_path: Path) -> None:
+    import shutil
+
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    (tei / "ids").mkdir()
+    (tei / "ids" / "redirects.tsv").write_text("roth-old-p1\troth-ch1-s1-p1\n",
+                                               encoding="utf-8")
+    build_site(tmp_path / "site", tei)
+    page = (tmp_path / "site" / "id" / "roth-old-p1.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../rothstein/ch01.html#roth-ch1-s1-p1"' in page
+    script = (tmp_path / "site" / CITE_DATA).read_text(encoding="utf-8")
+    assert '"roth-old-p1":"rothstein/ch01.html#roth-ch1-s1-p1"' in script
+
+
+@pytest.mark.corpus
+def test_real_templates_filled_equal_the_python_formats() -> None:
+    citer = Citer.from_tei(TEI_DIR, "https://example.org/ed")
+    for key in citer.books:
+        templates = book_templates(citer, key)
+        for passage in list(citer.passages(key))[::25]:
+            record = citer.record(passage)
+            for style in STYLES:
+                assert fill(templates[style], style, passage_values(record, record.url)) == \
+                    citer.format(passage, style), (passage.xml_id, style)
