@@ -188,11 +188,9 @@ def split_item(text: str) -> tuple[str, str, str]:
 
 def _candidates(heading: str) -> list[str]:
     """Forms of a printed heading to look up, most specific first."""
+    # never the first word alone: `British policy towards U.S.S.R.` is a subject, not Britain
     forms = [heading, _QUALIFIER.sub(" ", heading).strip()]
     forms.append(forms[-1].split(",")[0].strip())
-    words = forms[-1].split()
-    if len(words) > 1:
-        forms.append(words[0])
     return [f for f in dict.fromkeys(forms) if f]
 
 
@@ -237,8 +235,14 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
             elif not nested:
                 parent_heading = heading
             kind = entry_id = None
+            # a tagged name answers for the heading only if it is the heading's name part
+            # (`Japan` in `Japan, relations with`), not a name inside a subject heading
+            # (`U.S.S.R.` in `British policy towards U.S.S.R.`)
+            name_part = fold(_QUALIFIER.sub(" ", heading).split(",")[0]).strip(" .")
             pointer = item.get("corresp") or next(
-                (n.get("ref") for n in item.iterchildren(*_NAME_TAGS) if n.get("ref")), None)
+                (n.get("ref") for n in item.iterchildren(*_NAME_TAGS) if n.get("ref")
+                 and " ".join(fold(text_of(n)).split()).strip(" .") == " ".join(
+                     name_part.split())), None)
             target = urls.register_kind(pointer.split()[0]) if pointer else None
             if target and index.entry(*target) is not None:
                 kind, entry_id = target
