@@ -277,7 +277,8 @@ class _BookWalk:
                 self.labels[id(labelled)] = label
         self.ordinal += 1
         self.mentions.append(Mention(
-            book=self.book.key, kind=kind, entry_id=entry_id if target else "",
+            book=self.book.key, kind=target[0] if target else kind,
+            entry_id=entry_id if target else "",
             ordinal=self.ordinal,
             division=top.get(_XML_ID, "") if top is not None else "",
             chapter=chapter.get(_XML_ID) if chapter is not None else None,
