@@ -205,6 +205,30 @@ def test_stable_mention_id_agrees_with_collect(index, name: str) -> None:
     assert sorted(i for i in ids if i) == sorted(collected)
 
 
+def test_kwic_survives_lxml_proxy_reuse() -> None:
+    """Regression: KWIC spans were keyed by id() of lxml proxies, which lxml reuses once a
+    proxy is freed; on a real book many mentions came out with no context or another's."""
+    paragraphs = "".join(
+        f'<p xml:id="x-ch1-p{i}">Before {i} <persName ref="persons.xml#a">A{i}</persName> '
+        f'after {i}.<note place="foot" n="*" xml:id="x-fn-{i}">Note {i} on '
+        f'<persName ref="persons.xml#a">N{i}</persName>.</note></p>' for i in range(1, 400))
+    book = etree.fromstring(f'<TEI xmlns="{TEI_NS}"><text><body><div type="chapter" n="1" '
+                            f'xml:id="x-ch1"><pb n="1"/>{paragraphs}</div></body></text></TEI>')
+    register = etree.fromstring(
+        f'<TEI xmlns="{TEI_NS}"><text><body><listPerson><person xml:id="a"><persName>'
+        f'<surname>A</surname></persName></person></listPerson></body></text></TEI>')
+    found = build_index([(BookInfo("x", "X", "X", "X", "x.xml"), book.getroottree())],
+                        {"persons": register.getroottree()})
+    assert len(found.mentions) == 798
+    for mention in found.mentions:
+        number = mention.surface[1:]
+        if mention.in_note:
+            assert mention.kwic == Kwic(f"Note {number} on ", f"N{number}", "."), mention
+        else:
+            assert mention.kwic == Kwic(f"Before {number} ", f"A{number}",
+                                        f" after {number}."), mention
+
+
 def test_page_break_inside_a_footnote_does_not_move_the_text() -> None:
     book = etree.fromstring(
         f'<TEI xmlns="{TEI_NS}"><text><body><div type="chapter" n="1" xml:id="x-ch1">'

@@ -222,8 +222,11 @@ class _BookWalk:
         self.ordinal = ordinal_start
         self.mentions: list[Mention] = []
         self.counters: dict[str, int] = {}
-        self.contexts: dict[int, tuple[str, dict[int, tuple[int, int]]]] = {}
-        self.labels: dict[int, str] = {}
+        # keyed by the elements themselves: holding the proxies keeps them (and so their
+        # identity) alive; an id() of an lxml proxy can be reused once the proxy is freed
+        self.contexts: dict[etree._Element, tuple[str, dict[etree._Element,
+                                                            tuple[int, int]]]] = {}
+        self.labels: dict[etree._Element, str] = {}
 
     def walk(self, element: etree._Element, stack: tuple[etree._Element, ...]) -> None:
         for child in element:
@@ -269,12 +272,12 @@ class _BookWalk:
         label = "" if labelled is not None else (
             "title page" if any(e.tag == f"{_T}titlePage" for e in stack) else "front matter")
         if labelled is not None:
-            label = self.labels.get(id(labelled), "")
+            label = self.labels.get(labelled, "")
             if not label:
                 head = labelled.find(f"{_T}head")
                 label = text_of(head) if head is not None else (
                     labelled.get("type", "").replace("-", " ").capitalize())
-                self.labels[id(labelled)] = label
+                self.labels[labelled] = label
         self.ordinal += 1
         self.mentions.append(Mention(
             book=self.book.key, kind=target[0] if target else kind,
@@ -296,12 +299,12 @@ class _BookWalk:
 
     def kwic(self, block: etree._Element, element: etree._Element) -> Kwic:
         """The mention in a line of its block's reading text."""
-        cached = self.contexts.get(id(block))
+        cached = self.contexts.get(block)
         if cached is None:
             cached = _spans(block)
-            self.contexts[id(block)] = cached
+            self.contexts[block] = cached
         text, spans = cached
-        span = spans.get(id(element))
+        span = spans.get(element)
         if span is None:
             return Kwic("", text_of(element), "")
         start, end = span
@@ -314,22 +317,22 @@ class _BookWalk:
         return Kwic(left, text[start:end], right)
 
 
-def _spans(block: etree._Element) -> tuple[str, dict[int, tuple[int, int]]]:
+def _spans(block: etree._Element) -> tuple[str, dict[etree._Element, tuple[int, int]]]:
     """A block's reading text (whitespace normalised) and where each name in it stands."""
     pieces: list[str] = []
-    marks: list[tuple[int, int, int]] = []  # (element id, start piece, end piece)
-    opened: dict[int, int] = {}
+    marks: list[tuple[etree._Element, int, int]] = []  # (name, start piece, end piece)
+    opened: dict[etree._Element, int] = {}
 
     def walk(node: etree._Element) -> None:
         pieces.append(node.text or "")
         for child in node:
             if isinstance(child.tag, str) and child.tag not in _NOT_READING:
                 if child.tag in _NAME_TAGS:
-                    opened[id(child)] = len(pieces)
+                    opened[child] = len(pieces)
                     pieces.append("\x00")
                     walk(child)
                     pieces.append("\x01")
-                    marks.append((id(child), opened[id(child)], len(pieces) - 1))
+                    marks.append((child, opened[child], len(pieces) - 1))
                 elif child.tag in _SPACED or (child.tag == _LB and child.get("break") != "no"):
                     pieces.append(" ")
                     walk(child)
