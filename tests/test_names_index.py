@@ -121,7 +121,8 @@ def _mention(ordinal: int, page: str | None, in_note: bool = False,
     ([(None, False)], "ch. 3 ¶ 14"),
     ([(None, True)], "ch. 3 ¶ 14n"),
     ([("9", False), (None, False)], "p. 9, ch. 3 ¶ 14"),
-    ([("9", False), (None, False), ("20", False)], "pp. 9, ch. 3 ¶ 14, p. 20"),
+    ([("9", False), (None, False), ("20", False)], "p. 9, ch. 3 ¶ 14, p. 20"),
+    ([(None, False), ("20", False), ("30", False)], "ch. 3 ¶ 14, pp. 20, 30"),
 ])
 def test_locators(pages: list[tuple[str | None, bool]], expected: str) -> None:
     mentions = [_mention(i, page, note) for i, (page, note) in enumerate(pages, 1)]
@@ -152,7 +153,7 @@ def test_lenin_in_both_books(index) -> None:
         "pp. 39, 70, 73n, 110–11, 187–8, 196"
     # Carr's second page has no printed number: chapter and paragraph stand instead
     assert format_locators(locators(index.mentions_of(lenin, "carr"))) == \
-        "pp. 1, ch. 1 ¶ 2, ch. 1 ¶ 3n, pp. 9–10"
+        "p. 1, ch. 1 ¶ 2, ch. 1 ¶ 3n, pp. 9–10"
     assert (index.count(lenin, "rothstein"), index.count(lenin, "carr")) == (9, 6)
 
 

@@ -93,7 +93,7 @@ def test_lenin_entry_page(site: Path) -> None:
     columns = [" ".join(c.xpath("string(.)").split()) for c in tree.xpath(
         "//div[contains(@class,'books-side')][contains(@class,'locators')]/div")]
     assert columns == ["Rothstein: 9 mention(s) pp. 39, 70, 73n, 110–11, 187–8, 196",
-                       "Carr: 6 mention(s) pp. 1, ch. 1 ¶ 2, ch. 1 ¶ 3n, pp. 9–10"]
+                       "Carr: 6 mention(s) p. 1, ch. 1 ¶ 2, ch. 1 ¶ 3n, pp. 9–10"]
     # KWIC grouped by book, then chapter
     assert [h.text_content() for h in tree.xpath("//section/h4")] == [
         "CHAPTER III. The Revolution", "October 1917", "The Two Worlds"]

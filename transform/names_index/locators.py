@@ -143,21 +143,24 @@ def _follows(previous: Mention, current: Mention) -> bool:
 
 
 def prefixes(found: list[Locator]) -> list[str]:
-    """What stands before each locator: `p. `/`pp. ` before the first page number, and
-    again before a page number that follows a chapter-and-paragraph locator (so that
-    `ch. 2 ¶ 16, p. 20` cannot be read as paragraph 20).
+    """What stands before each locator: `p. `/`pp. ` before each run of page numbers.
+
+    A list that opens with page numbers takes `pp.` for them all (`pp. 39, 70,
+    73n`); page numbers that follow a chapter-and-paragraph locator take their
+    own (`ch. 2 ¶ 16, p. 20`), so that `20` cannot be read as a paragraph.
     """
-    pages = [loc for loc in found if loc.first_page]
-    plural = len(pages) > 1 or any(loc.first_page != loc.last_page for loc in pages)
-    first = pages[0] if pages else None
     result = []
     for i, loc in enumerate(found):
-        if loc is first:
-            result.append("pp. " if plural else "p. ")
-        elif loc.first_page and i and not found[i - 1].first_page:
-            result.append("pp. " if loc.first_page != loc.last_page else "p. ")
-        else:
+        if not loc.first_page or (i and found[i - 1].first_page):
             result.append("")
+            continue
+        run = []
+        for later in found[i:]:
+            if not later.first_page:
+                break
+            run.append(later)
+        plural = len(run) > 1 or any(r.first_page != r.last_page for r in run)
+        result.append("pp. " if plural else "p. ")
     return result
 
 
