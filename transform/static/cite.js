@@ -179,6 +179,7 @@
   }
 
   function setUp() {
+    document.documentElement.classList.add("cite-js");
     var controls = document.querySelectorAll("span.cite[data-id]");
     Array.prototype.forEach.call(controls, function (control) {
       var button = document.createElement("button");
