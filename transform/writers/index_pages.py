@@ -69,6 +69,8 @@ _INDEX_CSS = """/* The index of names: A–Z bar, filter, entries, locators side
   gap: 0 2rem; }
 .places-map { width: 100%; height: auto; border: 1px solid #d8d2c4; background: #f7f4ec; }
 .places-map circle { fill: #8a1c1c; }
+.places-map .grid { stroke: #d8d2c4; stroke-width: 1; }
+.places-map .grid-label { fill: #595959; font: 11px system-ui, sans-serif; }
 .places-map a:focus circle, .places-map a:hover circle { fill: #1f4e79; }
 .report { white-space: pre-wrap; font-size: .85rem; }
 @media print { .az, .index-filter { display: none; } }
@@ -162,6 +164,17 @@ class MapPoint:
 
 
 @dataclass(frozen=True)
+class GridLine:
+    """A meridian or parallel of the places plot, for orientation."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+
+
+@dataclass(frozen=True)
 class IndexListPage:
     chrome: Chrome
     kind: str
@@ -173,6 +186,7 @@ class IndexListPage:
     letters: tuple[tuple[str, str | None], ...]
     sections: tuple[LetterSection, ...]
     map_points: tuple[MapPoint, ...]
+    map_grid: tuple[GridLine, ...]
     script: str
 
 
@@ -314,26 +328,38 @@ class IndexPages:
             tuple(Link(label, link(path, DATA_FILES[fmt]))
                   for fmt, label in (("tei", "TEI"), ("json", "JSON"), ("csv", "CSV"))),
             tuple((letter, present.get(letter)) for letter in LETTERS),
-            tuple(sections), self.map_points(kind, path), _FILTER_SCRIPT)
+            tuple(sections), *self.places_plot(kind, path), _FILTER_SCRIPT)
         return path, self.render("index_list.html", page)
 
-    def map_points(self, kind: str, page: str) -> tuple[MapPoint, ...]:
-        """Places with coordinates on a plain equirectangular plot (no tiles, no network)."""
+    def places_plot(self, kind: str, page: str
+                    ) -> tuple[tuple[MapPoint, ...], tuple[GridLine, ...]]:
+        """Places with coordinates on a plain equirectangular plot (no tiles, no network),
+        with meridians every 30° and parallels every 15° for orientation."""
         if kind != "places":
-            return ()
+            return (), ()
         placed = [e for e in self.index.entries[kind] if e.geo and self.index.count(e)]
         if len(placed) < 2:
-            return ()
+            return (), ()
         lats = [e.geo[0] for e in placed if e.geo]
         longs = [e.geo[1] for e in placed if e.geo]
         south, north, west, east = min(lats), max(lats), min(longs), max(longs)
-        width, height = 1000.0, 500.0
+        width, height, margin = 1000.0, 500.0, 10.0
         span_x, span_y = max(east - west, 1e-6), max(north - south, 1e-6)
-        return tuple(MapPoint(round(10 + (e.geo[1] - west) / span_x * (width - 20), 1),
-                              round(10 + (north - e.geo[0]) / span_y * (height - 20), 1),
-                              link(page, urls.register_entry(kind, e.entry_id)),
-                              e.heading)
-                     for e in placed if e.geo)
+
+        def x(long: float) -> float:
+            return round(margin + (long - west) / span_x * (width - 2 * margin), 1)
+
+        def y(lat: float) -> float:
+            return round(margin + (north - lat) / span_y * (height - 2 * margin), 1)
+
+        points = tuple(MapPoint(x(e.geo[1]), y(e.geo[0]),
+                                link(page, urls.register_entry(kind, e.entry_id)), e.heading)
+                       for e in placed if e.geo)
+        grid = [GridLine(x(m), 0, x(m), height, f"{abs(m)}°{'E' if m >= 0 else 'W'}")
+                for m in range(-180, 181, 30) if west <= m <= east]
+        grid += [GridLine(0, y(p), width, y(p), f"{abs(p)}°{'N' if p >= 0 else 'S'}")
+                 for p in range(-90, 91, 15) if south <= p <= north]
+        return points, tuple(grid)
 
     def entry_page(self, entry: Entry) -> tuple[str, bytes]:
         kind = entry.kind
@@ -370,8 +396,12 @@ class IndexPages:
                                               (entry.heading, path)]),
             kind, KIND_LABELS[kind], entry.heading, link(path, STYLESHEET),
             self.meta(entry), entry.description,
-            tuple(f"{f.text} ({f.type})" if f.type and f.type != "variant" else f.text
-                  for f in entry.forms),
+            tuple(dict.fromkeys(  # `TROTSKY` (a running head's capitals) adds nothing
+                f"{f.text} ({f.type})" if f.type and f.type != "variant" else f.text
+                for f in entry.forms
+                if not (f.text.isupper() and any(fold(f.text) == fold(g.text)
+                                                 for g in entry.forms if g is not f))
+                and fold(f.text) != fold(entry.heading))),
             see_from,
             tuple(Link(f"{a.type}: {a.value}", a.url) for a in entry.authorities if a.url),
             geo, self.book_locators(entry, path), tuple(kwic_books),
