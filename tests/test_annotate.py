@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from transform.annotate import annotate_files
+from transform.annotate.build import DATA_DIR, build_all
 from transform.annotate.mixed import Role, WrapError, read_stream, wrap_range
 from transform.annotate.names import role_of
 from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
@@ -24,6 +25,20 @@ from transform.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "annotate"
 T = "{%s}" % TEI_NS
+
+
+@pytest.fixture(scope="module")
+def registers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edition's registers plus the test-only persons the fixture names (Prince Lvov,
+    Rosa Luxemburg, George Washington), built the way tei/ is built."""
+    data = tmp_path_factory.mktemp("data")
+    for source in DATA_DIR.iterdir():
+        shutil.copy(source, data / source.name)
+    with (data / "persons.txt").open("a", encoding="utf-8") as persons:
+        persons.write((FIXTURE / "extra-persons.txt").read_text(encoding="utf-8"))
+    out = tmp_path_factory.mktemp("registers")
+    build_all(data_dir=data, out_dir=out)
+    return out
 
 
 def words(path: Path) -> list[str]:
@@ -80,10 +95,10 @@ def test_wrap_range_refuses_to_cross_a_note() -> None:
 
 # --- the names pass on the tricky fixture ------------------------------------------------
 
-def test_tricky_fixture_is_tagged_as_checked_by_hand(tmp_path: Path) -> None:
+def test_tricky_fixture_is_tagged_as_checked_by_hand(tmp_path: Path, registers_dir: Path) -> None:
     work = tmp_path / "tricky.xml"
     shutil.copy(FIXTURE / "tricky.xml", work)
-    annotate_files([work])
+    annotate_files([work], registers_dir=registers_dir)
     assert canonical(work) == canonical(FIXTURE / "tricky.expected.xml")
 
 
@@ -140,23 +155,23 @@ def test_tricky_fixture_not_tagged_inside_title_header_or_nonname() -> None:
     assert [t.get("ref") for t in kirov_works].count("orgs.xml#putilov-works") == 2
 
 
-def test_annotate_is_idempotent_and_keeps_every_word(tmp_path: Path) -> None:
+def test_annotate_is_idempotent_and_keeps_every_word(tmp_path: Path, registers_dir: Path) -> None:
     work = tmp_path / "tricky.xml"
     shutil.copy(FIXTURE / "tricky.xml", work)
-    annotate_files([work])
+    annotate_files([work], registers_dir=registers_dir)
     once = work.read_bytes()
-    second = annotate_files([work])
+    second = annotate_files([work], registers_dir=registers_dir)
     assert work.read_bytes() == once
     assert sum(second.books[0].added.values()) == 0
     assert words(work) == words(FIXTURE / "tricky.xml")
 
 
-def test_redo_takes_back_only_its_own_tags(tmp_path: Path) -> None:
+def test_redo_takes_back_only_its_own_tags(tmp_path: Path, registers_dir: Path) -> None:
     work = tmp_path / "tricky.xml"
     shutil.copy(FIXTURE / "tricky.xml", work)
-    annotate_files([work])
+    annotate_files([work], registers_dir=registers_dir)
     once = work.read_bytes()
-    annotate_files([work], redo=True)
+    annotate_files([work], redo=True, registers_dir=registers_dir)
     assert work.read_bytes() == once
     root = etree.parse(str(work)).getroot()
     hand_made = [n for n in root.iter(T + "persName") if n.get("resp") is None]
@@ -176,10 +191,18 @@ def test_cli_annotate_report(tmp_path: Path) -> None:
     shutil.copy(FIXTURE / "tricky.xml", work)
     result = CliRunner().invoke(main, ["annotate", "--report", "--dry-run", str(work)])
     assert result.exit_code == 0, result.output
-    assert "ambiguous forms decided" in result.output
-    assert "Lvov -> places.xml#lvov" in result.output
+    assert "tags added:" in result.output
+    assert "Kirov -> orgs.xml#putilov-works" in result.output
     assert "Dawes Plan" in result.output  # left untagged, listed for review
     assert work.read_bytes() == (FIXTURE / "tricky.xml").read_bytes()  # dry run wrote nothing
+
+
+def test_context_rules_name_only_register_entries_or_test_persons() -> None:
+    from transform.annotate.names import Matcher
+    from transform.annotate.registers import load_registers
+
+    matcher = Matcher.build(load_registers())
+    assert matcher.dropped <= {"lvov-prince", "luxemburg", "washington-george"}
 
 
 def test_role_of_treats_editorial_marker_as_barrier() -> None:

@@ -48,7 +48,9 @@ BLOCKS = frozenset({
 ZERO_WIDTH = frozenset({"pb", "lb", "cb", "anchor", "surplus", "sic", "orig", "abbr"})
 # Content that is not running text to be searched: names already tagged, cited titles.
 OPAQUE = frozenset({"persName", "placeName", "orgName", "name", "rs", "title", "idno",
-                    "teiHeader", "fw", "gap", "milestone", "figure", "graphic"})
+                    "teiHeader", "fw", "gap", "milestone", "graphic"})
+# Containers whose own blocks are read separately: a barrier in the surrounding stream.
+CONTAINERS = frozenset({"list", "figure", "table", "lg", "listBibl"})
 # What a new name element may enclose (the schema admits these inside persName etc.).
 ENCLOSABLE = frozenset({"pb", "lb", "cb", "anchor", "surplus", "choice", "hi", "emph",
                         "foreign", "supplied", "unclear"})
@@ -78,7 +80,7 @@ def role_of(element: etree._Element) -> Role:
     name = localname(element)
     if name in ZERO_WIDTH:
         return Role.ZERO_WIDTH
-    if name in OPAQUE or name in BLOCKS or is_nonname(element) or name == "list":
+    if name in OPAQUE or name in BLOCKS or name in CONTAINERS or is_nonname(element):
         return Role.BARRIER
     return Role.TRANSPARENT
 
@@ -169,6 +171,7 @@ class Matcher:
     rules: dict[str, list[Candidate]]
     blocklist: list[re.Pattern[str]]
     forenames: dict[str, set[str]]
+    dropped: frozenset[str] = frozenset()  # entry ids of context rules absent from registers
 
     @classmethod
     def build(cls, registers: Registers, rules: dict[str, list[Candidate]] | None = None,
@@ -187,14 +190,20 @@ class Matcher:
         for forms in index.values():
             forms.sort(key=lambda f: -len(f.text))
         known = rules if rules is not None else read_context_rules()
+        # A rule may name an entry the registers do not hold (the prince Lvov, whom neither
+        # book names, is a reading kept for the tests' register): such a reading is left
+        # out here and listed in `dropped`, so that a typo shows up in tests, not silently.
+        usable: dict[str, list[Candidate]] = {}
+        dropped: set[str] = set()
         for form, candidates in known.items():
-            for candidate in candidates:
-                if candidate.entry_id != "-" and candidate.entry_id not in registers.entries:
-                    raise ValueError(f"context.txt: {form!r} names unknown entry "
-                                     f"{candidate.entry_id!r}")
-        return cls(dict(index), known,
+            kept = [c for c in candidates
+                    if c.entry_id == "-" or c.entry_id in registers.entries]
+            dropped |= {c.entry_id for c in candidates if c not in kept}
+            if kept:
+                usable[form] = kept
+        return cls(dict(index), usable,
                    blocklist if blocklist is not None else read_blocklist(),
-                   registers.forenames)
+                   registers.forenames, frozenset(dropped))
 
 
 @dataclass(frozen=True)
