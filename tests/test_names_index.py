@@ -57,6 +57,18 @@ def test_sort_key(text: str, key: str) -> None:
     assert sort_key(text) == key
 
 
+def test_regnal_numbers_file_by_value() -> None:
+    from transform.names_index.sorting import person_sort_key
+
+    names = [("Pius", "IX"), ("Pius", "V"), ("Romanov", "Alexander III"),
+             ("Romanov", "Alexander II"), ("Romanov", "Alexander")]
+    keys = [person_sort_key(surname, forenames) for surname, forenames in names]
+    assert sorted(names, key=lambda n: collation(keys[names.index(n)])) == [
+        ("Pius", "V"), ("Pius", "IX"), ("Romanov", "Alexander"),
+        ("Romanov", "Alexander II"), ("Romanov", "Alexander III")]
+    assert person_sort_key("Vi", "") == "vi"
+
+
 def test_leading_article_of_an_organisation_is_ignored() -> None:
     assert sort_key("The Times", drop_article=True) == "times"
     assert sort_key("The Times") == "the times"

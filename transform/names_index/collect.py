@@ -31,7 +31,13 @@ from transform.names_index.model import (
     NamesIndex,
     SeeReference,
 )
-from transform.names_index.sorting import collation, fold, person_sort_key, sort_key
+from transform.names_index.sorting import (
+    collation,
+    fold,
+    person_sort_key,
+    regnal_numbers,
+    sort_key,
+)
 from transform.xmlsafe import parse_tei
 
 _T = f"{{{TEI_NS}}}"
@@ -102,7 +108,7 @@ def _person_heading(name: etree._Element) -> tuple[str, str]:
     surname = name.find(f"{_T}surname")
     if surname is None:
         heading = text_of(name)
-        return heading, sort_key(heading)
+        return heading, regnal_numbers(sort_key(heading))
     forenames = " ".join(text_of(f) for f in name.findall(f"{_T}forename"))
     additions = " ".join(text_of(a) for a in name.findall(f"{_T}addName"))
     rest = ", ".join(part for part in (forenames, additions) if part)

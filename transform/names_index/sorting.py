@@ -52,8 +52,29 @@ def collation(key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(part.split()) for part in key.split(","))
 
 
+_ROMAN_WORD = re.compile(r"\b(?=[ivxl]+\b)(x{0,3})(ix|iv|v?i{0,3})\b")
+_ROMAN_VALUES = {"": 0, "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7,
+                 "viii": 8, "ix": 9}
+
+
+def regnal_numbers(key: str) -> str:
+    """Regnal numbers file by value, not by spelling (`Pius IX` after `Pius V`).
+
+    Only after the first word, so a surname such as `Vi` is left alone.
+    """
+    first, sep, rest = key.partition(" ")
+
+    def number(match: re.Match[str]) -> str:
+        if not match.group(0):
+            return match.group(0)
+        return f"{len(match.group(1)) * 10 + _ROMAN_VALUES[match.group(2)]:03d}"
+
+    return first + sep + _ROMAN_WORD.sub(number, rest) if sep else key
+
+
 def person_sort_key(surname: str, forenames: str) -> str:
-    return sort_key(f"{surname}, {forenames}" if forenames.strip() else surname)
+    return regnal_numbers(sort_key(f"{surname}, {forenames}" if forenames.strip()
+                                   else surname))
 
 
 def initial(key: str) -> str:
