@@ -128,6 +128,7 @@ def test_name_links_to_its_index_entry_with_a_hover_card(reader: Reader, site: P
     ("rothstein", "2", "rothstein/ch01.html#p2"),
     ("rothstein", "vii", "rothstein/preface.html#pvii"),
     ("carr", "10", "carr/ch02.html#p10"),
+    ("carr", " p. 9 ", "carr/ch02.html#p9"),
 ])
 def test_go_to_page(reader: Reader, site: Path, book: str, number: str, expected: str) -> None:
     reader.open(site, "carr/ch01.html")

@@ -12,7 +12,8 @@
     form.addEventListener("submit", function (event) {
       var map = window.EDITION_PAGEMAP || {};
       var book = form.elements.book.value;
-      var page = form.elements.page.value.trim().toLowerCase();
+      /* "58", "p. 58", "P58" and " vii " all mean the printed page */
+      var page = form.elements.page.value.trim().toLowerCase().replace(/^pp?\.?\s*/, "");
       var target = (map[book] || {})[page];
       event.preventDefault();
       if (target) {
