@@ -277,6 +277,31 @@ def test_variants_produce_see_references(index) -> None:
     }
 
 
+def _person(heading: str, key: str) -> Entry:
+    return Entry("persons", "x", heading, key, "", "", "", ())
+
+
+@pytest.mark.parametrize(("heading", "key", "variant", "expected"), [
+    ("Lenin, Vladimir Ilyich", "lenin, vladimir ilyich", "V. I. Ulyanov", "Ulyanov, V. I."),
+    ("Lenin, Vladimir Ilyich", "lenin, vladimir ilyich", "Vladimir Lenin", None),
+    ("Lenin, Vladimir Ilyich", "lenin, vladimir ilyich", "Vladimir Ilich", None),
+    ("Lloyd George, David", "lloyd george, david", "David Lloyd George", None),
+    ("Chiang, Kai-shek", "chiang, kai shek", "Chiang Kai-shek", None),
+    ("Ch'en, Tu-hsiu", "chen, tu hsiu", "Tu-hsiu Ch'en", None),
+    ("Romanov, Peter I", "romanov, peter 001", "Peter the Great", "Peter the Great"),
+    ("Hohenzollern, Wilhelm II", "hohenzollern, wilhelm 002", "Kaiser Wilhelm II",
+     "Wilhelm II"),
+    ("Rumbold, Horace", "rumbold, horace", "Sir Horace", None),
+    ("Trotsky, Lev Davidovich", "trotsky, lev davidovich", "Bronstein", "Bronstein"),
+    ("Genghis Khan", "genghis khan", "Jenghiz Khan", "Jenghiz Khan"),
+])
+def test_person_see_heading(heading: str, key: str, variant: str,
+                            expected: str | None) -> None:
+    from transform.names_index.collect import person_see_heading
+
+    assert person_see_heading(_person(heading, key), variant) == expected
+
+
 # -------------------------------------------------------------------- exports
 
 

@@ -175,13 +175,40 @@ def read_register(kind: str, tree: etree._ElementTree) -> list[Entry]:
             if element.get(_XML_ID)]
 
 
-def _inverted(variant: str) -> str:
-    """A person's variant as a heading: `V. I. Ulyanov` files as `Ulyanov, V. I.`."""
+_TITLES = frozenset(fold(t) for t in (
+    "Sir", "Mr", "Mr.", "Mrs", "Mrs.", "Dr", "Dr.", "General", "Gen.", "Admiral", "Marshal",
+    "Colonel", "Captain", "King", "Queen", "Prince", "Princess", "Tsar", "Tsarina", "Kaiser",
+    "Emperor", "Empress", "Lord", "Lady", "Count", "Baron", "President", "Pope", "Comrade",
+    "Grand", "Duke", "Professor", "Prof."))
+_PATRONYMIC = re.compile(r"(?:ich|ych|ovna|evna|ichna)$")
+
+
+def person_see_heading(entry: Entry, variant: str) -> str | None:
+    """A person's variant as a see-reference heading, or None if it would file with the
+    main heading or is no heading a reader looks up.
+
+    `V. I. Ulyanov` (a pseudonym's other name) becomes `Ulyanov, V. I.`; a variant
+    holding the surname (`Vladimir Lenin`, `David Lloyd George`, `Chiang Kai-shek`)
+    files with the heading; titles go (`Kaiser Wilhelm II` → `Wilhelm II`); a form
+    of forenames alone (`Vladimir Ilich`, `Sir Horace`) is no heading; a form with a
+    particle or a regnal number stays as it is (`Peter the Great`, `Wilhelm II`).
+    """
     words = variant.split()
-    if "," in variant or len(words) < 2 or not words[-1][:1].isupper():
-        return variant
-    if re.fullmatch(r"[IVX]+", words[-1]):  # Nicholas II stays as it is
-        return variant
+    while len(words) > 1 and fold(words[0]) in _TITLES:
+        words = words[1:]
+    surname = entry.sort_key.split(",")[0].split()
+    folded = [sort_key(w).replace(" ", "") for w in words]
+    if surname and (surname[0] in folded or surname[-1] in folded):
+        return None
+    forenames = entry.sort_key.partition(",")[2].split()
+    if folded and folded[0] in forenames and (len(folded) == 1 or all(
+            w in forenames or _PATRONYMIC.search(w) for w in folded[1:])):
+        return None
+    text = " ".join(words)
+    if "," in text or len(words) < 2 or "," not in entry.heading:
+        return text
+    if re.fullmatch(r"[IVX]+", words[-1]) or any(w[:1].islower() for w in words):
+        return text
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
@@ -202,7 +229,10 @@ def see_references(entry: Entry) -> list[SeeReference]:
     for form in entry.forms:
         if not form.text:
             continue
-        heading = _inverted(form.text) if entry.kind == "persons" else form.text
+        heading = (person_see_heading(entry, form.text) if entry.kind == "persons"
+                   else form.text)
+        if not heading:
+            continue
         if heading.isupper() and len(heading) > 4:  # a running head's capitals: `LENINGRAD`
             heading = heading.title()
         key = sort_key(heading, drop_article=entry.kind == "orgs")
