@@ -198,7 +198,10 @@ def person_see_heading(entry: Entry, variant: str) -> str | None:
         words = words[1:]
     surname = entry.sort_key.split(",")[0].split()
     folded = [sort_key(w).replace(" ", "") for w in words]
-    if surname and (surname[0] in folded or surname[-1] in folded):
+    if "," not in entry.sort_key:  # no surname (`Genghis Khan`): only its first word files
+        if surname and folded and folded[0] == surname[0]:
+            return None
+    elif surname and (surname[0] in folded or surname[-1] in folded):
         return None
     forenames = entry.sort_key.partition(",")[2].split()
     if folded and folded[0] in forenames and (len(folded) == 1 or all(
