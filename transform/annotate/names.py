@@ -60,7 +60,9 @@ NONNAME_TYPE = "nonname"
 NAME_ELEMENTS = frozenset({"persName", "placeName", "orgName"})
 
 WORD = re.compile(r"\w+")
-INITIALS_BEFORE = re.compile(r"(?<![\w.’'])((?:(?:[A-Z][a-z]?|Ch|Sh|Zh|Kh|Ts)\. ?){1,3})$")
+# Initials before a surname: one capital, or a Russian digraph (Ya. M. Sverdlov); never an
+# abbreviation such as Cf., Mr. or St., which a capital + any small letter would let in.
+INITIALS_BEFORE = re.compile(r"(?<![\w.’'])((?:(?:[A-Z]|Ch|Sh|Zh|Kh|Ts|Ya|Yu|Th)\. ?){1,3})$")
 
 
 def localname(element: etree._Element) -> str:
