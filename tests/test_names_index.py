@@ -52,6 +52,10 @@ def entry(index, kind: str, entry_id: str) -> Entry:
     ("Lloyd George, David", "lloyd george, david"),
     ("O'Brien, William", "obrien, william"),
     ("Ordzhonikidze (Sergo)", "ordzhonikidze sergo"),
+    ("U.S.S.R.", "ussr"),
+    ("C.P.S.U.(B)", "cpsu b"),
+    ("A.R.A.", "ara"),
+    ("Ulyanov, V. I.", "ulyanov, v i"),
 ])
 def test_sort_key(text: str, key: str) -> None:
     assert sort_key(text) == key

@@ -14,6 +14,7 @@ import unicodedata
 _ARTICLES = ("the ", "a ", "an ")
 _MC = re.compile(r"\bmc(?=[a-z])")
 _SAINT = re.compile(r"\b(?:st|ste)\b\.?\s*")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _NOT_KEY = re.compile(r"[^a-z0-9, ]+")
 
 
@@ -39,6 +40,8 @@ def sort_key(text: str, *, drop_article: bool = False) -> str:
             if key.startswith(article):
                 key = key[len(article):]
                 break
+    # dotted abbreviations file as words: U.S.S.R. with USSR (spaced initials stay apart)
+    key = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", key)
     key = _MC.sub("mac", key)
     key = _SAINT.sub("saint ", key)
     key = key.replace("-", " ").replace("'", "")
