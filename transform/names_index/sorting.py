@@ -8,6 +8,7 @@ an organisation's name ignored. A register's own `@sortKey` always wins.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,7 @@ _DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _NOT_KEY = re.compile(r"[^a-z0-9, ]+")
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, diacritics removed, ligatures and special letters spelled out."""
     text = (text.replace("ß", "ss").replace("Æ", "Ae").replace("æ", "ae")
