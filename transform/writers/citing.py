@@ -265,5 +265,16 @@ class SiteCitations:
             pages.append((path, html.encode("utf-8")))
         return pages
 
+    def dts_files(self) -> list[tuple[str, bytes]]:
+        from transform.writers.dts import BookResource, DtsWriter
+
+        base = os.environ.get("EDITION_BASE_URL", "").rstrip("/") + "/"
+        books = [BookResource(book.key, book.title, book.author, book.year, book.lang,
+                              book.tree.getroot(), urls.tei_source(book.source.name),
+                              {"application/tei+xml": base + urls.tei_source(book.source.name)})
+                 for book in self.edition.books]  # type: ignore[attr-defined]
+        return DtsWriter(books, self.info.title).files()
+
     def files(self) -> list[tuple[str, bytes]]:
-        return [(CITE_DATA, self.data_script()), *self.redirect_pages()]
+        """Every file of issue 8: citation data, redirect pages, the DTS API."""
+        return [(CITE_DATA, self.data_script()), *self.redirect_pages(), *self.dts_files()]

@@ -1,0 +1,180 @@
+"""DTS 1.0 Level 0 static responses: required members, trees, templates, documents."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from transform.books import BOOKS, TEI_DIR
+from transform.writers.dts import DTS_NS, BookResource, DtsWriter, citation_trees, tei_xpath
+from transform.xmlsafe import parse_tei
+
+FIXTURE = Path(__file__).parent / "fixtures" / "cite"
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+# The required members of each object, from the DTS 1.0 specification's tables.
+ENTRY = {"@context", "@id", "@type", "dtsVersion", "collection", "navigation", "document"}
+COLLECTION = {"@id", "@type", "dtsVersion", "title", "totalParents", "totalChildren",
+              "collection"}
+MEMBER = {"@id", "@type", "title", "totalParents", "collection"}
+RESOURCE = {"@id", "@type", "collection", "navigation", "document", "citationTrees"}
+NAVIGATION = {"@context", "@id", "@type", "dtsVersion", "resource"}
+UNIT = {"identifier", "@type", "level", "parent"}
+
+
+@pytest.mark.parametrize(("expression", "expected"), [
+    ("/TEI/text/body/div[@type='chapter']", "/tei:TEI/tei:text/tei:body/tei:div[@type='chapter']"),
+    ("p|lg|list/item", "tei:p|tei:lg|tei:list/tei:item"),
+    (".//note[@place='foot']", ".//tei:note[@place='foot']"),
+    ("div[not(@type='section')]", "tei:div[not(@type='section')]"),
+    ("@xml:id", "@xml:id"),
+    ("self::p", "self::tei:p"),
+])
+def test_tei_xpath(expression: str, expected: str) -> None:
+    assert tei_xpath(expression) == expected
+
+
+def expand(template: str, **values: str | int) -> str:
+    """RFC 6570 expansion of the three operator forms the templates use."""
+    def one(match: re.Match[str]) -> str:
+        operator, names = match.group(1), match.group(2).split(",")
+        present = [(n, values[n]) for n in names if n in values]
+        if operator == "/":
+            return "".join(f"/{v}" for _, v in present)
+        if operator == ";":
+            return "".join(f";{n}={v}" for n, v in present)
+        return "".join(str(v) for _, v in present)
+    return re.sub(r"\{([/;]?)([a-z,]+)\}", one, template)
+
+
+def writer_for(tei_dir: Path) -> DtsWriter:
+    books = []
+    for key, book in BOOKS.items():
+        root = parse_tei(tei_dir / book.tei.name).getroot()
+        books.append(BookResource(key, book.short_title, book.author, "1950", "en", root,
+                                  f"tei/{book.tei.name}", {"application/tei+xml": "/x.xml"}))
+    return DtsWriter(books, "The Test Edition")
+
+
+@pytest.fixture(scope="module")
+def responses() -> dict[str, bytes]:
+    return dict(writer_for(FIXTURE).files())
+
+
+def load(responses: dict[str, bytes], url: str) -> dict:
+    assert url.startswith("/dts/"), url
+    return json.loads(responses[url[1:]])
+
+
+def check_unit(unit: dict) -> None:
+    assert UNIT <= unit.keys() and unit["@type"] == "CitableUnit"
+
+
+def test_entry_collection_and_resources(responses: dict[str, bytes]) -> None:
+    entry = json.loads(responses["dts/index.json"])
+    assert ENTRY <= entry.keys() and entry["@type"] == "EntryPoint"
+    assert entry["dtsVersion"] == "1.0"
+    root = load(responses, expand(entry["collection"]))
+    assert COLLECTION <= root.keys() and root["@type"] == "Collection"
+    assert root["totalParents"] == 0 and root["totalChildren"] == 2 == len(root["member"])
+    assert load(responses, expand(entry["collection"], id="edition")) == root
+    for member in root["member"]:
+        assert MEMBER <= member.keys() and member["@type"] == "Resource"
+        resource = load(responses, expand(entry["collection"], id=member["@id"]))
+        assert RESOURCE | {"@context", "dtsVersion", "title", "totalParents"} <= resource.keys()
+        trees = resource["citationTrees"]
+        assert [t.get("identifier") for t in trees] == [None, "pages"]
+        assert trees[0]["citeStructure"][0]["citeType"] == "chapter"
+        assert trees[1]["citeStructure"] == [{"@type": "CiteStructure", "citeType": "page"}]
+
+
+def test_navigation_of_the_logical_tree(responses: dict[str, bytes]) -> None:
+    resource = json.loads(responses["dts/collection/rothstein.json"])
+    full = load(responses, expand(resource["navigation"], down=-1))
+    assert NAVIGATION <= full.keys() and full["@type"] == "Navigation"
+    assert RESOURCE <= full["resource"].keys()
+    units = full["member"]
+    for unit in units:
+        check_unit(unit)
+    ids = [u["identifier"] for u in units]
+    assert ids == ["roth-ch3", "roth-ch3-s2", "roth-ch3-s2-p1", "roth-fn-12", "roth-ch3-s2-p2",
+                   "roth-ch3-s2-p3", "roth-ch3-s2-p4", "roth-fn-13", "roth-ch3-s2-lg1",
+                   "roth-ch3-s2-i1", "roth-ch4", "roth-ch4-p1"]  # document order
+    levels = {u["identifier"]: u for u in units}
+    for unit in units:
+        if unit["parent"] is not None:
+            assert levels[unit["parent"]]["level"] == unit["level"] - 1
+        else:
+            assert unit["level"] == 1
+    assert levels["roth-ch3"]["dublinCore"]["title"][0]["value"] == "The Civil War"
+    top = load(responses, expand(resource["navigation"], down=1))
+    assert [u["identifier"] for u in top["member"]] == ["roth-ch3", "roth-ch4"]
+    chapter = load(responses, expand(resource["navigation"], ref="roth-ch3-s2", down=-1))
+    assert chapter["ref"]["identifier"] == "roth-ch3-s2"
+    assert chapter["member"][0]["identifier"] == "roth-ch3-s2"
+    alone = load(responses, expand(resource["navigation"], ref="roth-ch3"))
+    assert "member" not in alone and alone["ref"]["citeType"] == "chapter"
+
+
+def test_navigation_of_the_printed_pages(responses: dict[str, bytes]) -> None:
+    resource = json.loads(responses["dts/collection/carr.json"])
+    pages = load(responses, expand(resource["navigation"], tree="pages", down=-1))
+    assert [u["identifier"] for u in pages["member"]] == ["44", "47"]  # numbered pages only
+    assert all(u["citeType"] == "page" and u["level"] == 1 for u in pages["member"])
+
+
+def test_documents_are_tei_fragments(responses: dict[str, bytes]) -> None:
+    resource = json.loads(responses["dts/collection/rothstein.json"])
+    whole = etree.fromstring(responses[expand(resource["document"])[1:]])
+    assert whole.tag == f"{TEI}TEI" and whole.find(f"{TEI}teiHeader") is not None
+    paragraph = etree.fromstring(responses[expand(resource["document"],
+                                                  ref="roth-ch3-s2-p2")[1:]])
+    assert paragraph.tag == f"{TEI}TEI"
+    (wrapper,) = paragraph
+    assert wrapper.tag == f"{{{DTS_NS}}}wrapper"
+    assert [c.get("{http://www.w3.org/XML/1998/namespace}id") for c in wrapper] == \
+        ["roth-ch3-s2-p2"]
+    page = etree.fromstring(responses[expand(resource["document"], tree="pages",
+                                             ref="124")[1:]])
+    held = [c.get("{http://www.w3.org/XML/1998/namespace}id") for c in page[0]]
+    assert held == ["roth-ch3-s2-p2", "roth-ch3-s2-p3"]
+
+
+def test_every_template_expansion_of_a_unit_exists(responses: dict[str, bytes]) -> None:
+    for key in BOOKS:
+        resource = json.loads(responses[f"dts/collection/{key}.json"])
+        for tree in resource["citationTrees"]:
+            name = {"tree": tree["identifier"]} if "identifier" in tree else {}
+            full = load(responses, expand(resource["navigation"], down=-1, **name))
+            for unit in full["member"]:
+                assert expand(resource["document"], ref=unit["identifier"], **name)[1:] \
+                    in responses
+
+
+@pytest.mark.corpus
+def test_real_books_citation_trees() -> None:
+    for key, book in BOOKS.items():
+        root = parse_tei(book.tei).getroot()
+        trees = citation_trees(root)
+        assert [t.name for t in trees] == [None, "pages"]
+        numbered = [pb.get("n") for pb in root.iter(f"{TEI}pb") if pb.get("n")]
+        assert [u.identifier for u in trees[1].units] == numbered
+        logical = trees[0].units
+        assert len(logical) > (1000 if key == "rothstein" else 300)
+        assert len({u.identifier for u in logical}) == len(logical)
+        assert {u.cite_type for u in logical} >= {"chapter", "paragraph"}
+
+
+@pytest.mark.corpus
+def test_real_dts_responses_are_valid_json() -> None:
+    files = writer_for(TEI_DIR).files()
+    for path, payload in files:
+        if path.endswith(".json"):
+            data = json.loads(payload)
+            assert "@type" in data and data.get("dtsVersion") == "1.0", path
+        else:
+            assert etree.fromstring(payload).tag == f"{TEI}TEI", path
