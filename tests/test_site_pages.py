@@ -138,3 +138,14 @@ def test_real_pages_have_chrome_and_ordered_headings(tmp_path: Path) -> None:
     test_every_page_has_what_every_page_needs(out)
     test_headings_never_skip_a_level(out)
     test_no_remote_resources(out)
+
+
+def test_a_line_break_in_a_heading_is_a_space_in_labels() -> None:
+    from lxml import etree
+
+    from transform.books import TEI_NS
+    from transform.writers.collect import reading_text
+
+    head = etree.fromstring(f'<head xmlns="{TEI_NS}">CHAPTER I<lb/>The Causes<note>n</note>'
+                            '<choice><sic>x</sic><corr>y</corr></choice></head>')
+    assert reading_text(head) == "CHAPTER I The Causesy"

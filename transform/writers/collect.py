@@ -24,6 +24,7 @@ _XML_ID = f"{{{XML_NS}}}id"
 _PB = f"{_T}pb"
 _DIV = f"{_T}div"
 _HEAD = f"{_T}head"
+_LB = f"{_T}lb"
 _TITLE_PAGE = f"{_T}titlePage"
 # Left out of a heading's plain text: note bodies, the printed side of a
 # correction, stray characters, forme work.
@@ -62,7 +63,9 @@ def reading_text(element: etree._Element) -> str:
         if node.text:
             parts.append(node.text)
         for child in node:
-            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
+            if child.tag == _LB:  # "CHAPTER I<lb/>The Causes": a line break is a space
+                parts.append(" ")
+            elif isinstance(child.tag, str) and child.tag not in _NOT_READING:
                 walk(child)
             if child.tail:
                 parts.append(child.tail)
