@@ -52,6 +52,7 @@ def test_site_links_resolve(site: Path) -> None:
 
 
 def test_every_locator_link_resolves_to_the_mention(site: Path) -> None:
+    """Every locator and KWIC link lands on the name's own link in the reading page."""
     checked = 0
     for entry_page in sorted((site / "index").glob("*/*.html")):
         rel = entry_page.relative_to(site).as_posix()
@@ -63,8 +64,9 @@ def test_every_locator_link_resolves_to_the_mention(site: Path) -> None:
             target, fragment = resolve(site, rel, link.get("href"))
             anchors = page(site, target).xpath(f"//*[@id='{fragment}']")
             assert len(anchors) == 1, (rel, link.get("href"))
-            names = anchors[0].xpath(f".//a[@data-name='{kind}/{entry_id}']")
-            assert names, (rel, link.get("href"))
+            # the fragment is the mention itself: the name's link in the reading text
+            assert anchors[0].tag == "a", (rel, link.get("href"))
+            assert anchors[0].get("data-name") == f"{kind}/{entry_id}", (rel, link.get("href"))
             checked += 1
     assert checked > 40
 
@@ -146,3 +148,20 @@ def test_unmentioned_entries_stay_out_of_the_lists(site: Path) -> None:
     assert "Lenin, Vladimir Ilyich" in people
     # the entry page exists all the same (the register may be linked to it)
     assert (site / "index" / "persons" / "nobody.html").is_file()
+
+
+def test_tei_export_in_the_site_points_into_the_tei_files(site: Path) -> None:
+    """The mention ids the site gives name links live in the HTML only: the TEI export
+    points to xml:ids the TEI files have, and the TEI copied into the site is unchanged."""
+    index = etree.parse(str(site / "index" / "names-index.xml"))
+    ids: dict[str, set[str]] = {}
+    targets = index.xpath("//tei:list[@type='locators']//tei:ref/@target",
+                          namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
+    assert len(targets) > 20
+    for target in " ".join(targets).split():
+        file, _, fragment = target.partition("#")
+        if file not in ids:
+            copy = (site / "tei" / file).read_bytes()
+            assert copy == (FIXTURE / file).read_bytes()
+            ids[file] = set(etree.fromstring(copy).xpath("//@xml:id"))
+        assert fragment in ids[file], target

@@ -300,12 +300,15 @@ class _BookWalk:
                          None)
         holder = next((e for e in reversed(stack) if e.get(_XML_ID)), None)
         own_id = element.get(_XML_ID)
-        anchor = own_id or (holder.get(_XML_ID) if holder is not None else self.book.key)
-        if own_id:
-            mention_id = own_id
+        holder_id = holder.get(_XML_ID) if holder is not None else self.book.key
+        expected = f"{holder_id}-n{self.counters.get(holder_id, 0) + 1}"
+        if own_id and own_id != expected:
+            anchor = mention_id = own_id  # an xml:id of the TEI's own
         else:
-            self.counters[anchor] = self.counters.get(anchor, 0) + 1
-            mention_id = f"{anchor}-n{self.counters[anchor]}"
+            # no id, or the stable id the site build gave it in memory (anchor_mentions):
+            # the anchor stays the enclosing element, which the TEI file has
+            self.counters[holder_id] = self.counters.get(holder_id, 0) + 1
+            anchor, mention_id = holder_id, expected
         block = next((e for e in reversed(stack) if e.tag in _BLOCKS), None)
         labelled = chapter if chapter is not None else top
         label = "" if labelled is not None else (

@@ -27,7 +27,8 @@ _XML_ID = f"{{{XML_NS}}}id"
 
 
 def site_path(mention: Mention, targets: Mapping[str, str] | None = None) -> str:
-    """The site page (and fragment) of a mention's anchor.
+    """The site page and fragment of a mention: the page that shows its anchor, and
+    the mention's own id (the site build gives each name link that id).
 
     `targets` (xml:id → site page, from the site's collect phase) is exact; without
     it the page follows from the top-level division as `transform.urls` names it.
@@ -38,7 +39,7 @@ def site_path(mention: Mention, targets: Mapping[str, str] | None = None) -> str
         prefix = book.id_prefix if book else mention.book
         page = (urls.division(mention.book, urls.division_slug(mention.division, prefix))
                 if mention.division else urls.book_home(mention.book))
-    return f"{page}#{mention.anchor}"
+    return f"{page}#{mention.mention_id}"
 
 
 def index_item_id(entry: Entry) -> str:
