@@ -40,7 +40,7 @@ from transform.writers.collect import (
 )
 from transform.writers.engine import PageAnchor, Renderer, RenderContext
 from transform.writers.citing import SiteCitations
-from transform.writers.index_pages import index_of_names
+from transform.writers.index_pages import anchor_mentions, index_of_names
 from transform.writers.pages import (
     BookChoice,
     BookPage,
@@ -423,6 +423,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
                                  for b in edition.books))
     writer = SiteWriter(edition, date, edition_version())
+    anchor_mentions(edition)  # each name link gets an id: the index's locators land on it
     rendered = writer.render_books()
     stage("rendering")
 
