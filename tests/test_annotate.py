@@ -24,7 +24,7 @@ from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
 from transform.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "annotate"
-T = "{%s}" % TEI_NS
+T = f"{{{TEI_NS}}}"
 
 
 @pytest.fixture(scope="module")

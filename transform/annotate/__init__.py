@@ -11,8 +11,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.annotate.names import BookAnnotation, Matcher, annotate_tree, format_report, \
-    untagged_report
+from transform.annotate.names import (
+    BookAnnotation,
+    Matcher,
+    annotate_tree,
+    format_report,
+    untagged_report,
+)
 from transform.annotate.registers import load_registers
 from transform.books import BOOKS, TEI_DIR
 from transform.fileio import write_tei

@@ -22,8 +22,8 @@ from transform.fileio import write_tei
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-T = "{%s}" % TEI_NS
-XML_ID = "{%s}id" % XML_NS
+T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
 
 
 class RegisterSourceError(ValueError):

@@ -29,13 +29,20 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.annotate.mixed import PLACEHOLDER, Role, TextStream, WrapError, read_stream, \
-    unwrap, wrap_range
+from transform.annotate.mixed import (
+    PLACEHOLDER,
+    Role,
+    TextStream,
+    WrapError,
+    read_stream,
+    unwrap,
+    wrap_range,
+)
 from transform.annotate.registers import Entry, Registers
 from transform.books import TEI_NS, XML_NS
 
-T = "{%s}" % TEI_NS
-XML_ID = "{%s}id" % XML_NS
+T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 # Elements whose running text is read as one stream (nested ones are barriers in the outer).
@@ -241,9 +248,8 @@ def _left_boundary_ok(text: str, start: int) -> bool:
     previous = text[start - 1]
     if previous.isalnum() or previous == "_":
         return False
-    if previous in ".’'" and start >= 2 and text[start - 2].isalnum():
-        return False  # inside U.S.S.R. or O'Grady
-    return True
+    # inside U.S.S.R. or O'Grady
+    return not (previous in ".’'" and start >= 2 and text[start - 2].isalnum())
 
 
 def decide(form: str, entries: tuple[Entry, ...], before: str, after: str, book: str,
@@ -458,11 +464,7 @@ def _wrap_mention(stream: TextStream, mention: Mention, result: BookAnnotation,
         result.decisions.append(Decision(mention.form, entry.ref, mention.by_default, snippet))
 
 
-STOPWORDS = frozenset("""a an the in on at but and when after by for if while as so then this that
-these those it he she they we i his her their our what with from to of during since until before
-under both only even yet nor not no its there here once now all some many most such each every
-another other thus however though although where which who whose how why one two three
-meanwhile moreover nevertheless again also even throughout between among against""".split())
+STOPWORDS = frozenset(["a", "an", "the", "in", "on", "at", "but", "and", "when", "after", "by", "for", "if", "while", "as", "so", "then", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "his", "her", "their", "our", "what", "with", "from", "to", "of", "during", "since", "until", "before", "under", "both", "only", "even", "yet", "nor", "not", "no", "its", "there", "here", "once", "now", "all", "some", "many", "most", "such", "each", "every", "another", "other", "thus", "however", "though", "although", "where", "which", "who", "whose", "how", "why", "one", "two", "three", "meanwhile", "moreover", "nevertheless", "again", "also", "even", "throughout", "between", "among", "against"])
 CAPITALISED = re.compile(
     r"(?<![\w’'.-])[A-Z][\w’'-]*(?:\.(?=\s[A-Z]))?(?:\s+(?:of\s+|the\s+|and\s+)*[A-Z][\w’'-]*)*")
 

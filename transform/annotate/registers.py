@@ -19,7 +19,7 @@ from lxml import etree
 from transform.books import NSMAP, TEI_DIR, XML_NS
 from transform.xmlsafe import parse_tei
 
-XML_ID = "{%s}id" % XML_NS
+XML_ID = f"{{{XML_NS}}}id"
 
 REGISTER_FILES = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xml"}
 ELEMENT_OF_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}

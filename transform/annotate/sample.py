@@ -18,8 +18,8 @@ from lxml import etree
 
 from transform.books import TEI_NS, XML_NS
 
-T = "{%s}" % TEI_NS
-XML_ID = "{%s}id" % XML_NS
+T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
 NAMES = {"persName": "per", "placeName": "pla", "orgName": "org"}
 
 
