@@ -140,6 +140,15 @@ def test_real_index_pages(tmp_path: Path) -> None:
     broken, _ = check_links(out)
     assert [b.format() for b in broken if "/index/" in b.page or b.page.startswith("index/")
             ] == []
+    # the locators of the most mentioned entries land on the names themselves
+    for kind, entry_id in (("persons", "lenin"), ("places", "petrograd"), ("orgs", "cheka")):
+        rel = f"index/{kind}/{entry_id}.html"
+        for link in page(out, rel).xpath("//div[contains(@class,'locators')]//a"):
+            target, fragment = resolve(out, rel, link.get("href"))
+            found = page(out, target).xpath(f"//*[@id='{fragment}']")
+            # a name inside another link (a contents line) is a span, not a link
+            assert [e.get("data-name") for e in found] == [f"{kind}/{entry_id}"], (
+                rel, link.get("href"))
 
 
 def test_unmentioned_entries_stay_out_of_the_lists(site: Path) -> None:
