@@ -25,9 +25,9 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transform.books import TEI_DIR  # noqa: E402
-from transform.site import build_site  # noqa: E402
-from transform.xmlsafe import parse_tei  # noqa: E402
+from transform.books import TEI_DIR
+from transform.site import build_site
+from transform.xmlsafe import parse_tei
 
 
 def whole_command(runs: int, tei_dir: Path, out: Path) -> list[float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -33,10 +34,10 @@ CASES = [
     ("index.html", "contains(string((//div[@class='rights'])[2]), 'In copyright')", True),
     ("index.html", "count(//h2[@id='cite-heading'])", 1.0),
     # a book's home: title page, contents with sections and pages
-    ("carr/index.html", "string(//section[@class='title-page']//p[contains(@class,"
-                        "'type-main')])", "The Russian Revolution"),
-    ("rothstein/index.html", "string(//section[@class='contents']//a[@href='ch01.html"
-                             "#roth-ch1-s2'])", "2. The Workers"),
+    ("carr/index.html", ("string(//section[@class='title-page']//p[contains(@class,"
+                         "'type-main')])"), "The Russian Revolution"),
+    ("rothstein/index.html", ("string(//section[@class='contents']//a[@href='ch01.html"
+                              "#roth-ch1-s2'])"), "2. The Workers"),
     ("rothstein/index.html", "string(//a[@href='ch01.html']/following-sibling::span)",
      "pp. 1–3"),
     # page ranges: a page without a printed number ends a range with "ff."
@@ -53,8 +54,8 @@ CASES = [
      "CHAPTER I. Bread and Butter"),
     # the citation line of a page
     ("rothstein/ch01.html", "string(//p[@class='cite-line'])",
-     "Cite this page: Andrew Rothstein, A History of the U.S.S.R. (1950), CHAPTER I. Bread "
-     f"and Butter, pp. 1–3. In: {EDITION_TITLE}, version 0.1.0, rothstein/ch01.html."),
+     ("Cite this page: Andrew Rothstein, A History of the U.S.S.R. (1950), CHAPTER I. Bread "
+      f"and Butter, pp. 1–3. In: {EDITION_TITLE}, version 0.1.0, rothstein/ch01.html.")),
     # a division without a heading gets one from its type
     ("carr/contents.html", "string(//article/section/h1)", "Contents"),
     # the original-readings toggle only where there is something to toggle
@@ -92,7 +93,7 @@ def test_headings_never_skip_a_level(site: Path) -> None:
         levels = [int(h.tag[1]) for h in html.parse(str(path)).iter("h1", "h2", "h3", "h4",
                                                                     "h5", "h6")]
         assert levels and levels[0] == 1, path
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
 
 
 def test_no_remote_resources(site: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from transform.books import SCHEMA_DIR, TEI_NS
-from transform.writers.engine import Renderer, RenderContext
+from transform.writers.engine import RenderContext, Renderer
 from transform.writers.rules import RULES
 
 
@@ -100,7 +100,7 @@ CASES = [
 
 @pytest.mark.parametrize(("snippet", "xpath", "expected"), CASES)
 def test_rendering(snippet: str, xpath: str, expected: object) -> None:
-    html, ctx = render(snippet)
+    html, _ = render(snippet)
     assert html.xpath(xpath) == expected, etree.tostring(html, encoding="unicode")
 
 

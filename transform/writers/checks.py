@@ -85,16 +85,17 @@ def check_links(site: Path, register_ids: dict[str, set[str]] | None = None
                 if not target.is_file():
                     entry = _INDEX_ENTRY.match(target_rel)
                     if register_ids is not None and entry:
-                        if entry.group(2) not in register_ids.get(entry.group(1), set()):
+                        known = register_ids.get(entry.group(1), set())
+                        if entry.group(2) not in known:
                             broken.append(BrokenLink(page_rel, href, "no such register entry"))
                         continue
                     if register_ids is not None and _INDEX_LIST.match(target_rel):
                         continue
                     broken.append(BrokenLink(page_rel, href, "no such file"))
                     continue
-                if parts.fragment and target.suffix == ".html":
-                    if unquote(parts.fragment) not in _ids(target, cache):
-                        broken.append(BrokenLink(page_rel, href, "no such fragment"))
+                if (parts.fragment and target.suffix == ".html"
+                        and unquote(parts.fragment) not in _ids(target, cache)):
+                    broken.append(BrokenLink(page_rel, href, "no such fragment"))
     return broken, checked
 
 

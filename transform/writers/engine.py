@@ -31,13 +31,14 @@ _DIV = f"{_TEI}div"
 
 # HTML elements whose content must be phrasing: a block rendered inside one is
 # turned into a span (the "block" class keeps its layout).
-_PHRASING_ONLY = frozenset(
-    "p span a em i b cite abbr sup sub small strong q h1 h2 h3 h4 h5 h6 dt label time".split()
-)
-_FLOW_ONLY = frozenset(
-    "div p section blockquote ul ol li dl dt dd figure figcaption table caption tr td th "
-    "h1 h2 h3 h4 h5 h6".split()
-)
+_PHRASING_ONLY = frozenset({
+    "p", "span", "a", "em", "i", "b", "cite", "abbr", "sup", "sub", "small", "strong", "q",
+    "h1", "h2", "h3", "h4", "h5", "h6", "dt", "label", "time"
+})
+_FLOW_ONLY = frozenset({
+    "div", "p", "section", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "figure",
+    "figcaption", "table", "caption", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"
+})
 # Containers whose children are restricted; anything else is moved into an item.
 _STRICT_CHILDREN = {
     "ul": frozenset({"li"}),
@@ -407,5 +408,5 @@ def repair_strict_containers(root: etree._Element) -> None:
                     previous = previous[-1]
                 previous.append(child)
             else:
-                wrapper = etree.SubElement(container, sorted(allowed)[0])
+                wrapper = etree.SubElement(container, min(allowed))
                 wrapper.append(child)
