@@ -163,6 +163,11 @@ def test_consecutive_paragraphs_collapse(paragraphs: list[tuple[int, bool]],
     assert sum(len(loc.mentions) for loc in found) == len(paragraphs)
 
 
+def test_paragraph_locator_names_the_section() -> None:
+    mention = _mention(1, None, False, "roth-ch3-s2-p14")
+    assert format_locators(locators([mention])) == "ch. 3 § 2 ¶ 14"
+
+
 def test_lenin_in_both_books(index) -> None:
     lenin = entry(index, "persons", "lenin")
     assert format_locators(locators(index.mentions_of(lenin, "rothstein"))) == \

@@ -17,6 +17,7 @@ from transform.names_index.model import Locator, Mention
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _PARAGRAPH_NUMBER = re.compile(r"-p(\d+)$")
+_SECTION_NUMBER = re.compile(r"-s(\d+)-p\d+$")
 
 
 def roman_value(text: str) -> int | None:
@@ -64,6 +65,9 @@ def paragraph_label(mention: Mention, last: int | None = None) -> str:
     """The locator of a mention on a page without a printed number (`ch. 3 ¶ 14`,
     `ch. 3 ¶¶ 14–16` for consecutive paragraphs, `ch. 3 ¶ 14n` in a footnote)."""
     where = f"ch. {mention.chapter_n}" if mention.chapter_n else mention.chapter_label.lower()
+    section = _SECTION_NUMBER.search(mention.paragraph or mention.anchor)
+    if section:  # Rothstein numbers paragraphs within sections: `ch. III § 2 ¶ 14`
+        where = f"{where} § {section.group(1)}"
     number = _paragraph_number(mention)
     if number is None:
         label = where
