@@ -216,3 +216,32 @@ def test_go_to_page_in_the_real_books(browser: object, tmp_path: Path) -> None:
         assert tab.errors == []
     finally:
         tab.close()
+
+
+@pytest.mark.corpus
+def test_real_chapters_read_without_console_errors(browser: object, tmp_path: Path) -> None:
+    books = {book.key for book, _ in book_paths(TEI_DIR)}
+    if books != {"rothstein", "carr"}:
+        pytest.skip("both books are not yet in tei/")
+    out = tmp_path / "site"
+    build_site(out, TEI_DIR, validate=False)
+    tab = Reader(browser)
+    try:
+        for path in ("rothstein/ch01.html", "carr/ch02.html", "rothstein/printed-index.html",
+                     "carr/abbreviations.html", "index.html", "pages.html"):
+            tab.open(out, path)
+            page = tab.page
+            names = page.locator("a.name[data-name]")
+            if names.count():
+                names.first.hover()
+                assert page.locator("#edition-popover").is_visible(), path
+            calls = page.locator(".note-call a")
+            if calls.count():
+                calls.first.focus()
+                assert page.locator("#edition-popover").inner_text().strip(), path
+            if page.locator("#show-original").count():
+                page.check("#show-original")
+                assert page.locator(".original").first.is_visible(), path
+        assert tab.errors == []
+    finally:
+        tab.close()
