@@ -140,3 +140,16 @@ def test_a_bad_source_date_epoch_is_refused(tmp_path: Path, monkeypatch: pytest.
     with pytest.raises(BuildError, match="SOURCE_DATE_EPOCH"):
         build_site(tmp_path / "build", FIXTURE_TEI)
     assert not (tmp_path / "build").exists()
+
+
+def test_strict_fails_on_a_rendering_warning(tmp_path: Path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    book = tei / "carr-russian-revolution.xml"
+    book.write_text(book.read_text(encoding="utf-8").replace(
+        "The <orgName", "The <pb n='10'/><orgName"), encoding="utf-8")
+    args = ["build", "--out", str(tmp_path / "build"), "--tei-dir", str(tei)]
+    lenient = CliRunner().invoke(main, args)
+    assert lenient.exit_code == 0, lenient.output
+    assert "[render-duplicate-page]" in lenient.output
+    assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 1

@@ -94,7 +94,9 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
               show_default=True, help="Where to write the site (replaced whole, atomically).")
 @click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=TEI_DIR, show_default=True, help="Where the books and registers are.")
-def build(out: Path, tei_dir: Path) -> None:
+@click.option("--strict", is_flag=True,
+              help="Exit 1 if anything was rendered lossily (a rendering warning).")
+def build(out: Path, tei_dir: Path, strict: bool) -> None:
     """Validate the TEI, then write the static reading edition (default: build/)."""
     from transform.site import BuildError, build_site
 
@@ -110,6 +112,8 @@ def build(out: Path, tei_dir: Path) -> None:
     if result.validation_warnings:
         click.echo(f"{len(result.validation_warnings)} validation warning(s): "
                    "`edition validate` lists them", err=True)
+    if strict and result.diagnostics:
+        sys.exit(1)
 
 
 @main.command()
