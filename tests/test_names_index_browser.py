@@ -1,0 +1,94 @@
+"""The index of names in a real browser: the filter narrows the list; without JS the whole
+list shows; a locator leads to the name in the reading text. Headless Debian Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from transform.site import build_site
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    if sync_playwright is None or executable is None:
+        message = "BROWSER TESTS NOT RUN: playwright or chromium missing"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
+                                              args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("names-browser") / "site"
+    build_site(out, FIXTURE, validate=False)
+    return out
+
+
+def visible_rows(page: object) -> list[str]:
+    return page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "ul.index-list > li:not([hidden])",
+        "rows => rows.filter(r => r.offsetParent !== null)"
+        ".map(r => r.textContent.trim().split(/\\s+/).slice(0, 2).join(' '))")
+
+
+def test_filter_narrows_the_list(browser: object, site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "index" / "persons.html").as_uri())
+    assert page.is_visible("#index-filter")
+    everyone = visible_rows(page)
+    assert len(everyone) == 13  # 11 mentioned people and two see-references
+    page.fill("#index-filter", "CICER")  # case and diacritics folded: Čičerin
+    assert visible_rows(page) == ["Chicherin, see", "Čičerin, Georgij"]
+    page.fill("#index-filter", "clem")
+    assert visible_rows(page) == ["Clemenceau, Georges"]
+    page.fill("#index-filter", "ulyanov")  # a variant finds the entry and its see-reference
+    assert visible_rows(page) == ["Lenin, Vladimir", "Ulyanov, V."]
+    page.fill("#index-filter", "")
+    assert visible_rows(page) == everyone
+    assert errors == []
+    page.close()
+
+
+def test_without_javascript_the_list_is_whole(browser: object, site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto((site / "index" / "persons.html").as_uri())
+    assert not page.is_visible("#index-filter")
+    assert len(visible_rows(page)) == 13
+    context.close()
+
+
+def test_a_locator_leads_to_the_name(browser: object, site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((site / "index" / "persons" / "lenin.html").as_uri())
+    page.click("div.locators a:text-is('187–8')")
+    assert page.url.endswith("rothstein/ch03.html#roth-ch3-p7-n1")
+    target = page.locator(":target")
+    assert target.get_attribute("data-name") == "persons/lenin"
+    assert target.is_visible()
+    page.close()
