@@ -156,13 +156,16 @@ class NamesIndex:
     _by_entry: dict[tuple[str, str], list[Mention]] = field(default_factory=dict, repr=False)
     _locators: dict[tuple[str, str, str], tuple[Locator, ...]] = field(default_factory=dict,
                                                                         repr=False)
+    _entries: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for mention in self.mentions:
             self._by_entry.setdefault((mention.kind, mention.entry_id), []).append(mention)
+        self._entries = {(e.kind, e.entry_id): e for found in self.entries.values()
+                         for e in found}
 
     def entry(self, kind: str, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries.get(kind, ()) if e.entry_id == entry_id), None)
+        return self._entries.get((kind, entry_id))
 
     def mentions_of(self, entry: Entry, book: str | None = None) -> tuple[Mention, ...]:
         found = self._by_entry.get((entry.kind, entry.entry_id), [])
