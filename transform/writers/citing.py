@@ -269,12 +269,27 @@ class SiteCitations:
         from transform.writers.dts import BookResource, DtsWriter
 
         base = os.environ.get("EDITION_BASE_URL", "").rstrip("/") + "/"
+        from transform.writers.downloads import downloads_of
+
         books = [BookResource(book.key, book.title, book.author, book.year, book.lang,
                               book.tree.getroot(), urls.tei_source(book.source.name),
-                              {"application/tei+xml": base + urls.tei_source(book.source.name)})
+                              {item.media_type: base + item.path
+                               for item in downloads_of(book)[:3]})
                  for book in self.edition.books]  # type: ignore[attr-defined]
         return DtsWriter(books, self.info.title).files()
 
+    def downloads(self, book: object, path: str) -> tuple[object, ...]:
+        """The download links of a book's title page (relative to `path`)."""
+        from transform.writers.downloads import downloads_of
+        from transform.writers.pages import Link
+
+        return tuple(Link(item.label, urls.relative(path, item.path))
+                     for item in downloads_of(book))
+
     def files(self) -> list[tuple[str, bytes]]:
-        """Every file of issue 8: citation data, redirect pages, the DTS API."""
-        return [(CITE_DATA, self.data_script()), *self.redirect_pages(), *self.dts_files()]
+        """Every file of issue 8: citation data, redirect pages, the DTS API, downloads."""
+        from transform.writers.downloads import download_files
+
+        return [(CITE_DATA, self.data_script()), *self.redirect_pages(), *self.dts_files(),
+                *download_files(self.edition, self.info.title, self.info.version,
+                                self.info.date)]
