@@ -282,6 +282,7 @@ class SiteWriter:
             Link(f"{book.source.name} (TEI P5 XML)",
                  urls.relative(path, urls.tei_source(book.source.name))),
             Link(first.label, urls.relative(path, first.path)) if first else None,
+            self.citations.downloads(book, path),
         )
         return self._page("book.html", page)
 

@@ -87,6 +87,7 @@ class BookPage:
     contents: tuple[ContentsEntry, ...]
     tei: Link
     first: Link | None
+    downloads: tuple[Link, ...] = ()  # issue 8: text, EPUB, index of names
 
 
 @dataclass(frozen=True)
