@@ -163,6 +163,13 @@ def test_consecutive_paragraphs_collapse(paragraphs: list[tuple[int, bool]],
     assert sum(len(loc.mentions) for loc in found) == len(paragraphs)
 
 
+def test_locator_of_a_caption_or_list_item() -> None:
+    caption = _mention(1, None, False, "carr-plates-fig3")
+    caption = Mention(**{**caption.__dict__, "paragraph": None, "chapter_n": None,
+                         "chapter_label": "Plates", "anchor": "carr-plates-fig3"})
+    assert format_locators(locators([caption])) == "plates, fig. 3"
+
+
 def test_paragraph_locator_names_the_section() -> None:
     mention = _mention(1, None, False, "roth-ch3-s2-p14")
     assert format_locators(locators([mention])) == "ch. 3 § 2 ¶ 14"

@@ -18,6 +18,8 @@ from transform.names_index.model import Locator, Mention
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 _PARAGRAPH_NUMBER = re.compile(r"-p(\d+)$")
 _SECTION_NUMBER = re.compile(r"-s(\d+)-p\d+$")
+_OTHER_NUMBER = re.compile(r"-(fig|i|lg|q)(\d+)$")
+_OTHER_LABELS = {"fig": "fig.", "i": "item", "lg": "verse", "q": "quotation"}
 
 
 def roman_value(text: str) -> int | None:
@@ -69,7 +71,10 @@ def paragraph_label(mention: Mention, last: int | None = None) -> str:
     if section:  # Rothstein numbers paragraphs within sections: `ch. III § 2 ¶ 14`
         where = f"{where} § {section.group(1)}"
     number = _paragraph_number(mention)
-    if number is None:
+    other = _OTHER_NUMBER.search(mention.anchor) if number is None else None
+    if other:  # a plate's caption, a line of the contents: `plates, fig. 3`
+        label = f"{where}, {_OTHER_LABELS[other.group(1)]} {other.group(2)}"
+    elif number is None:
         label = where
     elif last is not None and last != number:
         label = f"{where} ¶¶ {number}–{last}"

@@ -403,7 +403,8 @@ class IndexPages:
                 for f in entry.forms
                 if not (f.text.isupper() and any(fold(f.text) == fold(g.text)
                                                  for g in entry.forms if g is not f))
-                and fold(f.text) != fold(entry.heading))),
+                and fold(f.text) not in (fold(entry.heading),
+                                         fold(entry.heading.split(",")[0])))),
             see_from,
             tuple(Link(f"{a.type}: {a.value}", a.url) for a in entry.authorities if a.url),
             geo, self.book_locators(entry, path), tuple(kwic_books),
