@@ -30,6 +30,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
+from transform.writers.citing import SiteCitations
 from transform.writers.collect import (
     REGISTER_FILES,
     BookEdition,
@@ -38,8 +39,7 @@ from transform.writers.collect import (
     book_paths,
     collect_edition,
 )
-from transform.writers.engine import PageAnchor, Renderer, RenderContext
-from transform.writers.citing import SiteCitations
+from transform.writers.engine import PageAnchor, RenderContext, Renderer
 from transform.writers.index_pages import anchor_mentions, index_of_names
 from transform.writers.pages import (
     BookChoice,
@@ -58,7 +58,6 @@ from transform.writers.pages import (
 
 EDITION_TITLE = "The Russian Revolution from two camps: a critical digital edition"
 SITE_MARKER = ".edition-site"
-_INTERVENTION_CLASSES = ("intervention", "corrected", "original")
 _PRINCIPLE_LABELS = {
     "p": "General", "correction": "Corrections", "normalization": "Normalisation",
     "quotation": "Quotation marks", "hyphenation": "Hyphenation",
@@ -178,12 +177,8 @@ class SiteWriter:
         root = self.renderer.render_page(list(division.elements), ctx)
         self.citations.decorate(root, division)
         self.diagnostics.extend(ctx.diagnostics)
-        has_interventions = any(
-            cls in (node.get("class") or "").split()
-            for node in root.iter() for cls in _INTERVENTION_CLASSES
-        )
         return RenderedDivision(division, _serialise(root), tuple(ctx.page_anchors),
-                                has_interventions, frozenset(ctx.ids))
+                                ctx.has_interventions, frozenset(ctx.ids))
 
     def render_fragment(self, elements: list[etree._Element], ctx: RenderContext) -> Markup:
         """Header material shown on a page; one context per page keeps its ids unique."""
@@ -198,10 +193,24 @@ class SiteWriter:
                                   for division in (book.home, *book.divisions)]
         return rendered
 
-    def build_page_map(self) -> None:
-        """Printed page → where it begins, per book (first occurrence wins)."""
+    def build_page_map(self, rendered: dict[str, list[RenderedDivision]]) -> None:
+        """Printed page → where it begins, per book (first occurrence wins).
+
+        The map comes from the collect phase; each target is checked against the
+        anchors the renderer actually wrote, so a go-to-page never lands nowhere.
+        """
         for book in self.edition.books:
-            self.page_map[book.key] = dict(book.printed_pages)
+            anchored = {f"{item.division.path}#{anchor.anchor}"
+                        for item in rendered.get(book.key, []) for anchor in item.anchors}
+            self.page_map[book.key] = {}
+            for n, target in book.printed_pages.items():
+                if target in anchored:
+                    self.page_map[book.key][n] = target
+                else:
+                    self.diagnostics.append(Diagnostic(
+                        book.source.name, 0, 0, "warning",
+                        f"printed page {n} has no anchor at {target}; left out of the page map",
+                        "render-page-anchor"))
 
     # --- page chrome -------------------------------------------------------------
 
@@ -344,7 +353,7 @@ class SiteWriter:
     def page_map_script(self) -> bytes:
         payload = json.dumps(self.page_map, ensure_ascii=False, separators=(",", ":"))
         return (f"/* Printed page -> where it begins, per book (site-root paths). */\n"
-                f"window.EDITION_PAGEMAP = {payload};\n").encode("utf-8")
+                f"window.EDITION_PAGEMAP = {payload};\n").encode()
 
     def names_script(self) -> bytes:
         cards = {
@@ -354,7 +363,7 @@ class SiteWriter:
         }
         payload = json.dumps(cards, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return (f"/* One-line cards of the index of names, for hover cards. */\n"
-                f"window.EDITION_NAMES = {payload};\n").encode("utf-8")
+                f"window.EDITION_NAMES = {payload};\n").encode()
 
 
 # ------------------------------------------------------------------------- build
@@ -429,7 +438,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     stage("rendering")
 
     say("page map and name cards")
-    writer.build_page_map()
+    writer.build_page_map(rendered)
     files: list[tuple[str, bytes]] = [
         (urls.PAGE_MAP_SCRIPT, writer.page_map_script()),
         (urls.NAMES_SCRIPT, writer.names_script()),
@@ -456,8 +465,8 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     files += _static_files()
     files += [(urls.tei_source(path.name), path.read_bytes())
               for path in [b.source for b in edition.books] + list(edition.register_files)]
-    files.append((SITE_MARKER, b"This directory was written by `edition build`; "
-                               b"the next build replaces it whole.\n"))
+    files.append((SITE_MARKER, (b"This directory was written by `edition build`; "
+                                b"the next build replaces it whole.\n")))
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))

@@ -39,6 +39,7 @@ _FLOW_ONLY = frozenset({
     "div", "p", "section", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "figure",
     "figcaption", "table", "caption", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"
 })
+_INTERVENTIONS = frozenset({"intervention", "corrected", "original"})
 # Containers whose children are restricted; anything else is moved into an item.
 _STRICT_CHILDREN = {
     "ul": frozenset({"li"}),
@@ -87,6 +88,7 @@ class RenderContext:
     printed_pages: Mapping[str, str] = field(default_factory=dict)
     page_locators: bool = False
     link_depth: int = 0  # > 0 while rendering inside an <a>: links must not nest
+    has_interventions: bool = False  # a correction, supplied or surplus text, a gap
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, element: etree._Element, message: str, code: str) -> None:
@@ -202,6 +204,8 @@ class Renderer:
         classes = [f"tei-{name}"]
         if behaviour.css:
             classes.append(behaviour.css)
+            if behaviour.css in _INTERVENTIONS:
+                ctx.has_interventions = True
         if html.tag == "span" and behaviour.tag in _FLOW_ONLY:
             classes.append("block")
         for attribute, prefix in (("type", "type-"), ("rend", "rend-")):
