@@ -89,6 +89,7 @@ def register_kind(ref: str) -> tuple[str, str] | None:
     return kind, entry_id
 
 
+@functools.lru_cache(maxsize=65536)
 def relative(from_page: str, to_path: str) -> str:
     """A relative link from one site path to another (fragment kept)."""
     path, sep, fragment = to_path.partition("#")

@@ -141,6 +141,9 @@ def _html_tag(tag: str, out: etree._Element) -> str:
 class Renderer:
     """Renders TEI subtrees into HTML element trees by the rules table."""
 
+    def __init__(self) -> None:
+        self._classes: dict[tuple[object, ...], str] = {}
+
     def render_children(self, element: etree._Element, out: etree._Element,
                         ctx: RenderContext) -> None:
         self._text(out, element.text, ctx)
@@ -200,18 +203,21 @@ class Renderer:
 
     def _decorate(self, html: etree._Element, element: etree._Element, behaviour: Behaviour,
                   ctx: RenderContext, html_id: str | None = None) -> None:
-        name = local_name(element)
-        classes = [f"tei-{name}"]
-        if behaviour.css:
-            classes.append(behaviour.css)
-            if behaviour.css in _INTERVENTIONS:
-                ctx.has_interventions = True
-        if html.tag == "span" and behaviour.tag in _FLOW_ONLY:
-            classes.append("block")
-        for attribute, prefix in (("type", "type-"), ("rend", "rend-")):
-            for token in (element.get(attribute) or "").split():
-                classes.append(prefix + _TOKEN.sub("-", token))
-        html.set("class", " ".join(classes))
+        as_block = html.tag == "span" and behaviour.tag in _FLOW_ONLY
+        key = (element.tag, behaviour.css, as_block, element.get("type"), element.get("rend"))
+        classes = self._classes.get(key)
+        if classes is None:  # a few hundred combinations for thousands of elements
+            names = [f"tei-{local_name(element)}"]
+            if behaviour.css:
+                names.append(behaviour.css)
+            if as_block:
+                names.append("block")
+            for tokens, prefix in ((key[3], "type-"), (key[4], "rend-")):
+                names += [prefix + _TOKEN.sub("-", token) for token in (tokens or "").split()]
+            classes = self._classes[key] = " ".join(names)
+        html.set("class", classes)
+        if behaviour.css in _INTERVENTIONS:
+            ctx.has_interventions = True
         self._set_id(html, html_id or element.get(_XML_ID), element, ctx)
         lang = element.get(_XML_LANG)
         if lang:
