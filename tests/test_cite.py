@@ -17,6 +17,8 @@ from transform.cite import (
     CitationError,
     Citer,
     EditionInfo,
+    PageRef,
+    Pages,
     page_range,
 )
 from transform.cli import main
@@ -68,6 +70,7 @@ def test_page_range(first: str, last: str, expected: str) -> None:
     ("carr-ch5-p3", "[unnumbered page after p. 44]–47", "[unnumbered page after p. 44]–47",
      "carr/ch05.html#carr-ch5-p3"),
     ("carr:47", "p. 47", "47", "carr/ch05.html#carr-pb-47"),
+    ("carr-ch5", "pp. 44–7", "44–7", "carr/ch05.html#carr-ch5"),
 ])
 def test_passage_pages(citer: Citer, ref: str, label: str, locator: str,
                        site_path: str) -> None:
@@ -75,6 +78,17 @@ def test_passage_pages(citer: Citer, ref: str, label: str, locator: str,
     assert passage.pages.label == label
     assert passage.pages.locator == locator
     assert passage.site_path == site_path
+
+
+@pytest.mark.parametrize(("first", "last", "label"), [
+    (PageRef(None, "30", 3), PageRef(None, "30", 4), "[unnumbered pages after p. 30]"),
+    (PageRef(None, "30", 3), PageRef(None, "31", 6),
+     "[unnumbered page after p. 30]–[unnumbered page after p. 31]"),
+    (PageRef(None, None, 0), PageRef(None, None, 0), "[unnumbered page]"),
+    (PageRef("7", None, 2), PageRef(None, "7", 3), "p. 7 and following [unnumbered] page(s)"),
+])
+def test_unnumbered_page_labels(first: PageRef, last: PageRef, label: str) -> None:
+    assert Pages(first, last).label == label
 
 
 def test_redirected_id_resolves_to_its_new_passage(citer: Citer) -> None:
@@ -186,7 +200,7 @@ def test_original_publication_is_attested_in_the_source_description(key: str) ->
     root = parse_tei(BOOKS[key].tei).getroot()
     source = " ".join("".join(root.find(".//{*}sourceDesc").itertext()).split())
     original = ORIGINALS[key]
-    for value in (original.year, original.place, original.publisher):
+    for value in (original.year, original.place, original.publisher, original.isbn):
         if value:
             assert value in source
     assert BOOKS[key].short_title in source

@@ -125,6 +125,9 @@ class Pages:
             text = page_range(self.first.n, self.last.n)
         elif self.first.n:
             text = f"{self.first.n} and following [unnumbered] page(s)"  # never guessed
+        elif self.last.n is None and self.first.after == self.last.after:
+            text = (f"[unnumbered pages after p. {self.first.after}]" if self.first.after
+                    else "[unnumbered pages]")
         else:
             text = f"{self.first.text()}–{self.last.text()}"
         return f"{text} n." if self.in_note else text

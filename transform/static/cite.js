@@ -198,7 +198,21 @@
     });
   }
 
+  /* Search needs JS (the index is read in the browser): the link appears with it. */
+  function addSearchLink() {
+    var tools = document.querySelector(".site-header .tools");
+    if (!tools || document.querySelector(".search-link")) { return; }
+    var line = document.createElement("p");
+    line.className = "search-link";
+    var link = document.createElement("a");
+    link.href = root + "search.html";
+    link.textContent = "Search both books";
+    line.appendChild(link);
+    tools.insertBefore(line, tools.firstChild);
+  }
+
   followRedirect();
   setUp();
+  addSearchLink();
   window.EDITION_CITE_FILL = fill;
 }());

@@ -287,9 +287,18 @@ class SiteCitations:
                      for item in downloads_of(book))
 
     def files(self) -> list[tuple[str, bytes]]:
-        """Every file of issue 8: citation data, redirect pages, the DTS API, downloads."""
+        """Every file of issue 8: citation data, redirect pages, DTS, downloads, search."""
         from transform.writers.downloads import download_files
+        from transform.writers.search import (
+            SEARCH_PAGE,
+            search_files,
+            search_page,
+            search_records,
+        )
 
         return [(CITE_DATA, self.data_script()), *self.redirect_pages(), *self.dts_files(),
                 *download_files(self.edition, self.info.title, self.info.version,
-                                self.info.date)]
+                                self.info.date),
+                *search_files(search_records(self.edition, self.citer)),
+                (SEARCH_PAGE, search_page(str(self.head(SEARCH_PAGE)), self.info.title,
+                                          self.info.version))]

@@ -1,0 +1,162 @@
+/* Full-text search of both books (issue 8): Pagefind's index of every citable
+   passage (transform/writers/search.py). Filters: book, person, place,
+   organisation, footnotes only. A "quoted phrase" keeps only the hits whose text
+   holds the phrase. Every hit links to its paragraph or note and shows the book,
+   chapter and printed page(s). */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.search-form");
+  if (!form) { return; }
+  var status = document.querySelector(".search-status");
+  var list = document.querySelector(".search-results");
+  var fields = {
+    q: document.getElementById("search-query"),
+    book: document.getElementById("search-book"),
+    person: document.getElementById("search-person"),
+    place: document.getElementById("search-place"),
+    organisation: document.getElementById("search-org"),
+    notes: document.getElementById("search-notes")
+  };
+  var PAGE = 50;
+  var engine = null;
+
+  function load() {
+    if (!engine) {
+      var url = new URL("pagefind/pagefind.js", document.baseURI).href;
+      engine = import(url).then(function (pagefind) {
+        return pagefind.options({ excerptLength: 40 }).then(function () {
+          pagefind.init();
+          return pagefind;
+        });
+      });
+    }
+    return engine;
+  }
+
+  function fillFilters(pagefind) {
+    return pagefind.filters().then(function (filters) {
+      Object.keys(filters.book || {}).sort().forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        option.textContent = name;
+        fields.book.appendChild(option);
+      });
+      [["person", "search-persons"], ["place", "search-places"],
+       ["organisation", "search-orgs"]].forEach(function (pair) {
+        var values = filters[pair[0]] || {};
+        var datalist = document.getElementById(pair[1]);
+        Object.keys(values).sort().forEach(function (name) {
+          var option = document.createElement("option");
+          option.value = name;
+          option.label = name + " (" + values[name] + ")";
+          datalist.appendChild(option);
+        });
+      });
+    });
+  }
+
+  function normalise(text) {
+    return text.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, " ");
+  }
+
+  function query() {
+    var filters = {};
+    ["book", "person", "place", "organisation"].forEach(function (name) {
+      var value = fields[name].value.trim();
+      if (value) { filters[name] = value; }
+    });
+    if (fields.notes.checked) { filters["in"] = "footnotes"; }
+    var text = fields.q.value.trim();
+    var phrases = (text.match(/"[^"]+"/g) || []).map(function (p) {
+      return normalise(p.slice(1, -1).trim());
+    });
+    return { text: text, terms: text.replace(/"/g, " ").trim(), phrases: phrases,
+             filters: filters };
+  }
+
+  function render(hits, total, asked) {
+    list.textContent = "";
+    hits.forEach(function (data) {
+      var item = document.createElement("li");
+      item.className = "search-hit";
+      var link = document.createElement("a");
+      link.href = data.raw_url || data.url;
+      link.className = "search-hit-link";
+      link.textContent = data.meta.book + (data.meta.chapter ? ", " + data.meta.chapter : "");
+      var where = document.createElement("span");
+      where.className = "search-hit-page";
+      where.textContent = " · " + data.meta.page;
+      if (data.filters && data.filters["in"] && data.filters["in"][0] === "footnotes") {
+        where.textContent += " (footnote)";
+      }
+      var excerpt = document.createElement("p");
+      excerpt.className = "search-hit-excerpt";
+      excerpt.innerHTML = data.excerpt;  /* Pagefind's excerpt: escaped text and <mark> */
+      item.appendChild(link);
+      item.appendChild(where);
+      item.appendChild(excerpt);
+      list.appendChild(item);
+    });
+    status.textContent = total === 0 ? "No passage found for " + asked + "." :
+      total + (total === 1 ? " passage" : " passages") + " found" +
+      (hits.length < total ? " (the first " + hits.length + " shown)" : "") + ".";
+  }
+
+  function run() {
+    var asked = query();
+    if (!asked.terms && !Object.keys(asked.filters).length) {
+      status.textContent = "Type a word, a \"quoted phrase\", or choose a filter.";
+      list.textContent = "";
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    return load().then(function (pagefind) {
+      return pagefind.search(asked.terms || null, { filters: asked.filters });
+    }).then(function (search) {
+      var results = search.results;
+      /* a phrase must be checked in the text: read every hit (they are small) */
+      var wanted = asked.phrases.length ? results : results.slice(0, PAGE);
+      return Promise.all(wanted.map(function (r) { return r.data(); })).then(function (hits) {
+        if (asked.phrases.length) {
+          hits = hits.filter(function (data) {
+            var content = normalise(data.content);
+            return asked.phrases.every(function (p) { return content.indexOf(p) >= 0; });
+          });
+          render(hits.slice(0, PAGE), hits.length, asked.text);
+        } else {
+          render(hits, results.length, asked.text || "these filters");
+        }
+      });
+    }).catch(function (error) {
+      status.textContent = "Search could not run here (" + error + "). Serve the site " +
+        "over http(s); opened from disk, browsers block the search index.";
+    });
+  }
+
+  function fromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    fields.q.value = params.get("q") || "";
+    ["book", "person", "place", "organisation"].forEach(function (name) {
+      fields[name].value = params.get(name) || "";
+    });
+    fields.notes.checked = params.get("notes") === "1";
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var params = new URLSearchParams(new FormData(form));
+    Array.from(params.keys()).forEach(function (key) {
+      if (!params.get(key)) { params.delete(key); }
+    });
+    window.history.replaceState(null, "", "?" + params.toString());
+    run();
+  });
+  fromAddress();
+  load().then(fillFilters).then(function () {
+    fromAddress();  /* the book options exist now */
+    if (window.location.search) { run(); }
+  }).catch(function (error) {
+    status.textContent = "Search could not start (" + error + "). Serve the site over " +
+      "http(s); opened from disk, browsers block the search index.";
+  });
+}());

@@ -1,0 +1,239 @@
+"""Full-text search without a server: a Pagefind index of every citable passage.
+
+Each paragraph, footnote, verse group, list item and block quotation with an
+xml:id is one Pagefind record (the Python API of the PyPI package `pagefind`,
+whose binary comes from `pagefind[bin]`), so that a hit links to the passage
+itself and shows its book, chapter and printed page(s). Filters: the book, the
+persons, places and organisations the passage mentions (from the TEI's
+`@ref`s into the registers), and where it stands (main text or footnotes).
+Phrase search (`"Red Army"`) is done by `static/search.js`, which keeps the
+hits whose text holds the phrase. The search page is `search.html`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from transform import urls
+from transform.books import TEI_NS, XML_NS
+from transform.writers.collect import reading_text
+
+SEARCH_PAGE = "search.html"
+SEARCH_SCRIPT = "static/search.js"
+BUNDLE = "pagefind"
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+RECORDED = frozenset(f"{_T}{n}" for n in ("p", "note", "lg", "item", "quote"))
+_NAMES = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}orgName": "organisation"}
+_NOTE = f"{_T}note"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str
+    content: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _recorded_ancestor(element: etree._Element) -> bool:
+    """Inside another record: a quotation's paragraph, a paragraph inside a footnote.
+
+    A footnote is its own record (the paragraph that calls it leaves it out).
+    """
+    for ancestor in element.iterancestors():
+        if ancestor.tag == _NOTE:
+            return True
+        if ancestor.tag in RECORDED and ancestor.get(_XML_ID) and element.tag != _NOTE:
+            return True
+    return False
+
+
+def _in_note_below(node: etree._Element, element: etree._Element) -> bool:
+    for ancestor in node.iterancestors():
+        if ancestor is element:
+            return False
+        if ancestor.tag == _NOTE:
+            return True
+    return False
+
+
+def _mentions(element: etree._Element, names: dict[str, str]) -> dict[str, list[str]]:
+    """The registered names a passage mentions, by kind (a footnote's are its own)."""
+    found: dict[str, set[str]] = {}
+    for node in element.iter(*_NAMES):
+        if _in_note_below(node, element):
+            continue
+        ref = (node.get("ref") or "").split()
+        target = urls.register_kind(ref[0]) if ref else None
+        name = names.get("/".join(target)) if target else None
+        if name:
+            found.setdefault(_NAMES[node.tag], set()).add(name)
+    return {kind: sorted(values) for kind, values in found.items()}
+
+
+def search_records(edition: object, citer: object) -> list[SearchRecord]:
+    """One record per citable passage of both books."""
+    names = {f"{e.kind}/{e.entry_id}": e.name
+             for e in edition.registers}  # type: ignore[attr-defined]
+    records = []
+    for book in edition.books:  # type: ignore[attr-defined]
+        short = f"{book.author.split()[-1]}, {book.spec.short_title}"
+        passages = citer.books[book.key]  # type: ignore[attr-defined]
+        for xml_id, element in passages.elements.items():
+            if element.tag not in RECORDED or xml_id not in passages.site_paths \
+                    or _recorded_ancestor(element):
+                continue
+            content = reading_text(element)
+            if not content:
+                continue
+            passage = citer.passage(book.key, xml_id)  # type: ignore[attr-defined]
+            chapter = passages.divisions.get(xml_id, "")
+            in_note = element.tag == _NOTE
+            filters = {"book": [short], "in": ["footnotes" if in_note else "main text"],
+                       **_mentions(element, names)}
+            records.append(SearchRecord(
+                url=passage.site_path, content=content,
+                meta={"title": f"{short}: {chapter}" if chapter else short,
+                      "book": short, "chapter": chapter, "page": passage.pages.label,
+                      "id": xml_id},
+                filters=filters))
+    return records
+
+
+class PagefindError(RuntimeError):
+    """The Pagefind service refused a request (its message says why)."""
+
+
+class _Service:
+    """Pagefind's own service mode (`pagefind --service`), spoken directly.
+
+    The binary is the one the PyPI package `pagefind[bin]` ships. The package's
+    asyncio wrapper reads one answer per 0.1 s (2.5 minutes for our 1,600
+    records); the protocol itself is simple — base64 JSON messages, each
+    followed by a comma — so requests go in batches and answers are read as
+    they come (the batches keep both pipes from filling up).
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+        if executable is None:
+            raise PagefindError("the pagefind binary is missing: pip install 'pagefind[bin]'")
+        self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.message_id = 0
+        self.buffer = b""
+
+    def _read(self) -> dict:
+        assert self.process.stdout is not None
+        while b"," not in self.buffer:
+            chunk = self.process.stdout.read1(65536)  # type: ignore[attr-defined]
+            if not chunk:
+                raise PagefindError("the pagefind service stopped")
+            self.buffer += chunk
+        message, _, self.buffer = self.buffer.partition(b",")
+        answer = json.loads(base64.b64decode(message))
+        payload = answer["payload"]
+        if payload.get("type") == "Error":
+            raise PagefindError(payload.get("message", "error"))
+        return payload
+
+    def send(self, payloads: list[dict]) -> list[dict]:
+        assert self.process.stdin is not None
+        for payload in payloads:
+            self.message_id += 1
+            message = {"message_id": self.message_id, "payload": payload}
+            self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8"))
+                                     + b",")
+        self.process.stdin.flush()
+        return [self._read() for _ in payloads]
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def _write_index(records: list[SearchRecord], out: Path) -> None:
+    service = _Service()
+    try:
+        (created,) = service.send([{"type": "NewIndex", "config": {"force_language": "en"}}])
+        index_id = created["index_id"]
+        for start in range(0, len(records), 100):
+            service.send([{"type": "AddRecord", "index_id": index_id, "url": r.url,
+                           "content": r.content, "language": "en", "meta": r.meta,
+                           "filters": r.filters, "sort": None}
+                          for r in records[start:start + 100]])
+        service.send([{"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}])
+    finally:
+        service.close()
+
+
+def search_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
+    """The Pagefind bundle for `records`, as site files under `pagefind/`."""
+    with tempfile.TemporaryDirectory(prefix="edition-pagefind-") as tmp:
+        out = Path(tmp) / BUNDLE
+        _write_index(records, out)
+        return sorted((f"{BUNDLE}/{path.relative_to(out).as_posix()}", path.read_bytes())
+                      for path in out.rglob("*") if path.is_file())
+
+
+def search_page(head: str, edition_title: str, version: str) -> bytes:
+    """The search page: a form, filters and the results, all run by `static/search.js`."""
+    from markupsafe import escape
+
+    return f"""<!DOCTYPE html>
+<html lang="en" data-root="">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Search — {escape(edition_title)}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{urls.STYLESHEET}">
+{head}<script src="{SEARCH_SCRIPT}" defer></script>
+</head>
+<body>
+<header class="site-header">
+<p class="edition-title"><a href="{urls.HOME}">{escape(edition_title)}</a></p>
+</header>
+<main id="main" class="search-page">
+<h1>Search both books</h1>
+<form class="search-form" role="search" action="{SEARCH_PAGE}" method="get">
+<p><label for="search-query">Words or a "quoted phrase"</label>
+<input id="search-query" name="q" type="search" size="40" autocomplete="off">
+<button type="submit">Search</button></p>
+<p class="search-filters">
+<label for="search-book">Book</label>
+<select id="search-book" name="book"><option value="">Both books</option></select>
+<label for="search-person">Person</label>
+<input id="search-person" name="person" list="search-persons" size="18">
+<datalist id="search-persons"></datalist>
+<label for="search-place">Place</label>
+<input id="search-place" name="place" list="search-places" size="14">
+<datalist id="search-places"></datalist>
+<label for="search-org">Organisation</label>
+<input id="search-org" name="organisation" list="search-orgs" size="14">
+<datalist id="search-orgs"></datalist>
+<label><input id="search-notes" name="notes" type="checkbox" value="1"> only in footnotes</label>
+</p>
+</form>
+<noscript><p>Search runs in your browser and needs JavaScript. Without it, use the
+<a href="{urls.register_list("persons")}">index of names</a> or the
+<a href="{urls.PAGES}">list of printed pages</a>.</p></noscript>
+<p class="search-status" role="status"></p>
+<ol class="search-results"></ol>
+</main>
+<footer class="site-footer"><p class="edition-line">{escape(edition_title)}, version {escape(version)}.</p></footer>
+</body>
+</html>
+""".encode("utf-8")
