@@ -152,6 +152,12 @@
     run();
   });
   fromAddress();
+  if (window.location.protocol === "file:") {  /* browsers refuse the index from disk */
+    status.textContent = "Search needs the site to be served over http(s): opened from " +
+      "disk, browsers block its index. Use the index of names or the list of pages.";
+    form.querySelector("button").disabled = true;
+    return;
+  }
   load().then(fillFilters).then(function () {
     fromAddress();  /* the book options exist now */
     if (window.location.search) { run(); }

@@ -100,6 +100,14 @@ def fill(template: str, style: str, values: dict[str, str]) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _Moved:
+    chrome: object
+    old: str
+    new: str
+    target: str
+
+
 class SiteCitations:
     """Cite controls, meta tags and the citation data of one build."""
 
@@ -245,8 +253,10 @@ class SiteCitations:
                 + json.dumps(payload, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":")) + ";\n").encode("utf-8")
 
-    def redirect_pages(self) -> list[tuple[str, bytes]]:
-        """`id/OLD.html` for each renamed id: a page that sends the reader on."""
+    def redirect_pages(self, writer: object) -> list[tuple[str, bytes]]:
+        """`id/OLD.html` for each renamed id: a page in the site's chrome that moves on."""
+        from dataclasses import replace
+
         pages = []
         for old in sorted(self.redirects):
             try:
@@ -255,15 +265,23 @@ class SiteCitations:
                 continue
             path = f"id/{old}.html"
             target = urls.relative(path, passage.site_path)
-            html = (
-                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                f"<title>Moved: {old}</title>\n"
-                f"<meta http-equiv=\"refresh\" content=\"0; url={Markup.escape(target)}\">\n"
-                f"<link rel=\"canonical\" href=\"{Markup.escape(target)}\">\n</head>\n<body>\n"
-                f"<p>The passage {old} is now <a href=\"{Markup.escape(target)}\">"
-                f"{passage.xml_id}</a>.</p>\n</body>\n</html>\n")
+            chrome = writer.chrome(  # type: ignore[attr-defined]
+                path, f"Moved: {old} — {self.info.title}", "en",
+                f"{self.info.title}, version {self.info.version}, {passage.site_path}.",
+                [("Home", urls.HOME), (f"Moved: {old}", path)])
+            chrome = replace(chrome, head_extra=chrome.head_extra + Markup(
+                f'<meta http-equiv="refresh" content="0; url={Markup.escape(target)}">\n'))
+            page = _Moved(chrome, old, passage.xml_id, target)
+            html = writer.env.get_template("moved.html").render(page=page)  # type: ignore[attr-defined]
             pages.append((path, html.encode("utf-8")))
         return pages
+
+    def site_pages(self, writer: object) -> list[tuple[str, bytes]]:
+        """The site pages of issue 8, in the site's chrome: search, moved passages."""
+        from transform.writers.search import search_page
+
+        return [search_page(writer, self.info.title, self.info.version,
+                            self.head("search.html")), *self.redirect_pages(writer)]
 
     def dts_files(self) -> list[tuple[str, bytes]]:
         from transform.writers.dts import BookResource, DtsWriter
@@ -287,18 +305,11 @@ class SiteCitations:
                      for item in downloads_of(book))
 
     def files(self) -> list[tuple[str, bytes]]:
-        """Every file of issue 8: citation data, redirect pages, DTS, downloads, search."""
+        """The data files of issue 8: citation templates, DTS, downloads, search index."""
         from transform.writers.downloads import download_files
-        from transform.writers.search import (
-            SEARCH_PAGE,
-            search_files,
-            search_page,
-            search_records,
-        )
+        from transform.writers.search import search_files, search_records
 
-        return [(CITE_DATA, self.data_script()), *self.redirect_pages(), *self.dts_files(),
+        return [(CITE_DATA, self.data_script()), *self.dts_files(),
                 *download_files(self.edition, self.info.title, self.info.version,
                                 self.info.date),
-                *search_files(search_records(self.edition, self.citer)),
-                (SEARCH_PAGE, search_page(str(self.head(SEARCH_PAGE)), self.info.title,
-                                          self.info.version))]
+                *search_files(search_records(self.edition, self.citer))]

