@@ -450,6 +450,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
 
     say("writing pages")
     pages: list[RenderedPage] = [writer.landing_page(), writer.pages_page()]
+    pages += [RenderedPage(p, b) for p, b in writer.citations.site_pages(writer)]  # issue 8
     pages += [RenderedPage(path, payload) for path, payload in index_html]
     for book in edition.books:
         items = rendered[book.key]
