@@ -36,7 +36,7 @@ def text_words_in_order(edition: object, book: object, text: str) -> list[str]:
     marks = {n.get("n") for n in book.tree.iter(f"{TEI}note") if n.get("n")}
     cleaned = re.sub(r"\[(p\.\s[^\]]*|unnumbered\spage[^\]]*|ed\.)\]", " ", text)
     cleaned = re.sub(r"\n    (\S+) .*?(?=\n\n|\Z)", lambda m: "" if m.group(1) in marks
-                     else m.group(0), cleaned, flags=re.S)  # the notes themselves
+                     else m.group(0), cleaned, flags=re.DOTALL)  # the notes themselves
     for mark in marks:
         cleaned = cleaned.replace(mark, "")
     letters = "".join(cleaned.split())

@@ -36,11 +36,11 @@ def test_manifest_lists_every_id(tei: Path) -> None:
 
 
 @pytest.mark.parametrize(("redirect", "lost"), [
-    ("", ["rothstein: roth-ch3-s2-p2: removed or renamed without a line in "
-          "tei/ids/redirects.tsv"]),
+    ("", [("rothstein: roth-ch3-s2-p2: removed or renamed without a line in "
+           "tei/ids/redirects.tsv")]),
     ("roth-ch3-s2-p2\troth-ch3-s2-p2a\n", []),
-    ("roth-ch3-s2-p2\troth-nowhere\n", ["rothstein: roth-ch3-s2-p2: redirected to "
-                                        "'roth-nowhere', which does not exist either"]),
+    ("roth-ch3-s2-p2\troth-nowhere\n", [("rothstein: roth-ch3-s2-p2: redirected to "
+                                         "'roth-nowhere', which does not exist either")]),
 ])
 def test_renamed_id_needs_a_redirect(tei: Path, redirect: str, lost: list[str]) -> None:
     rename(tei, "roth-ch3-s2-p2", "roth-ch3-s2-p2a")

@@ -576,8 +576,8 @@ def ris(record: CitationRecord, url: str) -> str:
     entry: dict[str, object] = {
         "type_of_reference": "BOOK",
         "id": record.xml_id,
-        "authors": [f"{_name_parts(record.author)['family']}, "
-                    f"{_name_parts(record.author)['given']}"],
+        "authors": [(f"{_name_parts(record.author)['family']}, "
+                     f"{_name_parts(record.author)['given']}")],
         "title": record.title,
         "original_publication": ", ".join(
             part for part in (record.original.place, record.original.publisher,
@@ -630,6 +630,16 @@ def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
 
 
 __all__ = [
-    "STYLES", "CitationError", "CitationRecord", "Citer", "EditionInfo", "Pages", "PageRef",
-    "Passage", "cite", "format_record", "page_map", "page_range",
+    "STYLES",
+    "CitationError",
+    "CitationRecord",
+    "Citer",
+    "EditionInfo",
+    "PageRef",
+    "Pages",
+    "Passage",
+    "cite",
+    "format_record",
+    "page_map",
+    "page_range",
 ]

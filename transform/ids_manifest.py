@@ -112,6 +112,6 @@ def update(tei_dir: Path = TEI_DIR) -> GuardReport:
                                     + "".join(f"{i}\n" for i in ids)).encode("utf-8"))
     if not redirects_path(tei_dir).exists():
         write_bytes_atomic(redirects_path(tei_dir), (
-            "# old-id<TAB>new-id: a published xml:id that was renamed or removed, and where "
-            "its passage is now.\n").encode("utf-8"))
+            b"# old-id<TAB>new-id: a published xml:id that was renamed or removed, and where "
+            b"its passage is now.\n"))
     return report

@@ -17,14 +17,13 @@ import datetime as dt
 import re
 import textwrap
 from dataclasses import dataclass
-
 from html import escape
 
 from lxml import etree
 
 from transform import urls
 from transform.books import TEI_NS, XML_NS
-from transform.writers.engine import Renderer, RenderContext
+from transform.writers.engine import RenderContext, Renderer
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -192,9 +191,9 @@ def plain_text(book: object, edition_title: str, version: str, date: str) -> str
     head = [
         f"{spec.author}, {spec.short_title}",
         f"Plain-text reading version from {edition_title}, version {version} ({date}).",
-        "Corrections are applied and stray characters left out; printed page numbers are "
-        "in brackets where each page begins; footnotes follow their paragraph. The TEI "
-        "file is the authoritative text. The book is in copyright: for study only.",
+        ("Corrections are applied and stray characters left out; printed page numbers are "
+         "in brackets where each page begins; footnotes follow their paragraph. The TEI "
+         "file is the authoritative text. The book is in copyright: for study only."),
         "=" * 78, "",
     ]
     body = "\n\n".join(b for b in writer.blocks)

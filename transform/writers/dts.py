@@ -129,7 +129,7 @@ def citation_trees(root: etree._Element) -> list[Tree]:
                     tuple(_structure(c) for c in refs.iterchildren(f"{_T}citeStructure")))
 
         def expand(context: etree._Element, structures: tuple[Structure, ...], level: int,
-                   parent: Unit | None) -> None:
+                   parent: Unit | None, tree: Tree = tree) -> None:
             found = sorted({(order[node], id(s)): (node, s) for s in structures
                             for node in s.match(context)
                             if isinstance(node, etree._Element)}.items())
@@ -143,7 +143,7 @@ def citation_trees(root: etree._Element) -> list[Tree]:
                 tree.by_id[identifier] = unit
                 if parent:
                     parent.children.append(unit)
-                expand(node, structure.children, level + 1, unit)
+                expand(node, structure.children, level + 1, unit, tree)
 
         expand(root, tree.structures, 1, None)
         trees.append(tree)
