@@ -66,13 +66,15 @@ class Original:
     publisher: str | None = None
     pagination: str = ""
     isbn: str | None = None
+    reissue_note: str = ""  # said after a Chicago note or an MLA entry
 
 
 ORIGINALS: dict[str, Original] = {
     "carr": Original("1979", "New York", "The Free Press", isbn="0-02-905140-1"),
     "rothstein": Original(
         "1950", pagination="page numbers are those of a later re-issue of the 1950 book "
-        "(the witness), whose publisher is not named"),
+        "(the witness), whose publisher is not named",
+        reissue_note="Page numbers follow a later re-issue."),
 }
 
 
@@ -535,10 +537,12 @@ def _template_item(record: CitationRecord) -> str:
 def csl_citation(record: CitationRecord, style: str, url: str) -> str:
     """Chicago: the full note; MLA: the works-cited entry, then the in-text citation."""
     cite, entry = _csl_templates(style, _template_item(record))
-    if style == "chicago":
-        text = cite
+    if record.original.reissue_note:  # the pages are not those of the first edition
+        cite_note = f"{cite} {record.original.reissue_note}" if style == "chicago" else cite
+        entry = f"{entry} {record.original.reissue_note}"
     else:
-        text = f"{entry}\n{cite}"
+        cite_note = cite
+    text = cite_note if style == "chicago" else f"{entry}\n{cite}"
     return text.replace(_LOCATOR_TOKEN, record.pages.locator).replace(_URL_TOKEN, url)
 
 
