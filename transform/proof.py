@@ -92,10 +92,18 @@ BLOCKS = {f"{{{TEI_NS}}}{name}" for name in (
 BREAKS = {f"{{{TEI_NS}}}{name}" for name in ("pb", "lb", "cb", "milestone")}
 
 
+def skipped(element: etree._Element) -> bool:
+    """Text that is not the book's reading: header, sic, surplus, foreign words, and
+    the editors' own notes (`note type="editorial"`)."""
+    return element.tag in SKIPPED or element.tag in FOREIGN or (
+        element.tag == f"{{{TEI_NS}}}note" and element.get("type") == "editorial"
+    )
+
+
 def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
     """The book's reading text as (line, text) blocks: one per paragraph, head, note….
 
-    Header, sic and surplus are skipped; a note is a block of its own, not part of
+    Header, sic, surplus and editorial notes are skipped; a note is a block of its own, not part of
     the paragraph around it; a page or line break inside a word (`break="no"`)
     joins the word's halves, any other break counts as a space.
     """
@@ -105,7 +113,7 @@ def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
         if element.text:
             parts.append(element.text)
         for child in element:
-            if isinstance(child.tag, str) and child.tag not in SKIPPED | FOREIGN:
+            if isinstance(child.tag, str) and not skipped(child):
                 if child.tag in BLOCKS:
                     block(child)
                 elif child.tag in BREAKS:
@@ -123,7 +131,7 @@ def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
 
     def find_blocks(element: etree._Element) -> None:
         for child in element:
-            if not isinstance(child.tag, str) or child.tag in SKIPPED:
+            if not isinstance(child.tag, str) or skipped(child):
                 continue
             if child.tag in BLOCKS:
                 block(child)
