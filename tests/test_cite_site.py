@@ -63,9 +63,12 @@ def test_every_page_head_has_citation_meta(site: Path) -> None:
         "citation_publication_date": ["1979"]}),
 ])
 def test_book_pages_meta(site: Path, page: str, expected: dict[str, list[str]]) -> None:
-    tags = meta(html.parse(str(site / page)).getroot())
+    root = html.parse(str(site / page)).getroot()
+    tags = meta(root)
     for name, values in expected.items():
         assert tags.get(name) == values, name
+    (tei,) = root.xpath("//head/link[@rel='alternate'][@type='application/tei+xml']/@href")
+    assert (site / page).parent.joinpath(tei).resolve().is_file()
 
 
 def test_paragraph_has_permalink_and_citation_text(site: Path, citer: Citer) -> None:

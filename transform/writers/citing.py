@@ -256,6 +256,9 @@ class SiteCitations:
         if self.info.base_url:
             tags.append(("citation_public_url", self.info.permalink(path)))
         out = [f'<meta name="{name}" content="{Markup.escape(value)}">' for name, value in tags]
+        if found is not None:  # the book's TEI, for tools that follow alternates
+            tei = urls.tei_source(found[0].source.name)  # type: ignore[attr-defined]
+            out.append(f'<link rel="alternate" type="application/tei+xml" href="{rel(tei)}">')
         out.append(f'<link rel="stylesheet" href="{rel(CITE_STYLESHEET)}">')
         out.append(f'<script src="{rel(CITE_DATA)}" defer></script>')
         out.append(f'<script src="{rel(CITE_SCRIPT)}" defer></script>')
