@@ -102,3 +102,19 @@ def test_without_javascript_the_citation_is_text(browser: object, site: Path) ->
     assert not page.locator("#roth-ch1-s2-p1 > .cite .cite-text").is_visible()
     assert page.locator(".cite-button").count() == 0
     context.close()
+
+
+def test_a_renamed_id_in_an_address_leads_to_its_passage(browser: object,
+                                                         tmp_path: Path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    (tei / "ids").mkdir()
+    (tei / "ids" / "redirects.tsv").write_text("roth-old-p1\troth-ch1-s2-p1\n",
+                                               encoding="utf-8")
+    build_site(tmp_path / "site", tei)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((tmp_path / "site" / "rothstein" / "ch01.html").as_uri() + "#roth-old-p1")
+    page.wait_for_url("**#roth-ch1-s2-p1")
+    page.goto((tmp_path / "site" / "id" / "roth-old-p1.html").as_uri())
+    page.wait_for_url("**/rothstein/ch01.html#roth-ch1-s2-p1")
+    page.close()

@@ -132,3 +132,11 @@ def test_real_templates_filled_equal_the_python_formats() -> None:
             for style in STYLES:
                 assert fill(templates[style], style, passage_values(record, record.url)) == \
                     citer.format(passage, style), (passage.xml_id, style)
+
+
+def test_the_build_writes_every_part_of_issue_8(site: Path) -> None:
+    for path in ("cite-data.js", "search.html", "pagefind/pagefind.js", "dts/index.json",
+                 "dts/collection.json", "dts/collection/rothstein.json",
+                 "downloads/rothstein.txt", "downloads/carr.epub", "static/cite.js",
+                 "static/search.js"):
+        assert (site / path).is_file(), path
