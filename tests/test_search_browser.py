@@ -125,6 +125,11 @@ def test_kronstadt_in_both_real_books(browser: object, served: callable) -> None
     page = browser.new_page()  # type: ignore[attr-defined]
     _, hits = search(page, base, "q=Kronstadt")
     assert {hit.split(",")[0] for hit in hits} == {"Rothstein", "Carr"}, hits
+    # many hits come fifty at a time
+    status, first = search(page, base, "q=%22Red+Army%22")
+    assert len(first) == 50 and "(50 shown)" in status
+    page.click(".search-more")
+    page.wait_for_function("document.querySelectorAll('.search-hit').length > 50")
     person = page.evaluate(
         "Array.from(document.querySelectorAll('#search-persons option')).map(o => o.value)"
         ".find(v => v.indexOf('Lenin') === 0)")

@@ -74,32 +74,59 @@
              filters: filters };
   }
 
-  function render(hits, total, asked) {
+  /* One hit: book and chapter (the link to the passage), printed page, excerpt. */
+  function hitItem(data) {
+    var item = document.createElement("li");
+    item.className = "search-hit";
+    var link = document.createElement("a");
+    link.href = data.raw_url || data.url;
+    link.className = "search-hit-link";
+    link.textContent = data.meta.book + (data.meta.chapter ? ", " + data.meta.chapter : "");
+    var where = document.createElement("span");
+    where.className = "search-hit-page";
+    where.textContent = " · " + data.meta.page;
+    if (data.filters && data.filters["in"] && data.filters["in"][0] === "footnotes") {
+      where.textContent += " (footnote)";
+    }
+    var excerpt = document.createElement("p");
+    excerpt.className = "search-hit-excerpt";
+    excerpt.innerHTML = data.excerpt;  /* Pagefind's excerpt: escaped text and <mark> */
+    item.appendChild(link);
+    item.appendChild(where);
+    item.appendChild(excerpt);
+    return item;
+  }
+
+  /* Shows the hits page by page: `next` gives the data of the next ones. */
+  var more = null;
+  function show(total, asked, next) {
     list.textContent = "";
-    hits.forEach(function (data) {
-      var item = document.createElement("li");
-      item.className = "search-hit";
-      var link = document.createElement("a");
-      link.href = data.raw_url || data.url;
-      link.className = "search-hit-link";
-      link.textContent = data.meta.book + (data.meta.chapter ? ", " + data.meta.chapter : "");
-      var where = document.createElement("span");
-      where.className = "search-hit-page";
-      where.textContent = " · " + data.meta.page;
-      if (data.filters && data.filters["in"] && data.filters["in"][0] === "footnotes") {
-        where.textContent += " (footnote)";
-      }
-      var excerpt = document.createElement("p");
-      excerpt.className = "search-hit-excerpt";
-      excerpt.innerHTML = data.excerpt;  /* Pagefind's excerpt: escaped text and <mark> */
-      item.appendChild(link);
-      item.appendChild(where);
-      item.appendChild(excerpt);
-      list.appendChild(item);
-    });
-    status.textContent = total === 0 ? "No passage found for " + asked + "." :
-      total + (total === 1 ? " passage" : " passages") + " found" +
-      (hits.length < total ? " (the first " + hits.length + " shown)" : "") + ".";
+    if (more) { more.remove(); more = null; }
+    var shown = 0;
+    var say = function () {
+      status.textContent = total === 0 ? "No passage found for " + asked + "." :
+        total + (total === 1 ? " passage" : " passages") + " found" +
+        (shown < total ? " (" + shown + " shown)" : "") + ".";
+    };
+    var page = function () {
+      return next(shown, PAGE).then(function (hits) {
+        hits.forEach(function (data) { list.appendChild(hitItem(data)); });
+        shown += hits.length;
+        say();
+        if (shown < total && !more) {
+          more = document.createElement("button");
+          more.type = "button";
+          more.className = "search-more";
+          more.textContent = "Show more";
+          more.addEventListener("click", page);
+          list.parentNode.insertBefore(more, list.nextSibling);
+        } else if (shown >= total && more) {
+          more.remove();
+          more = null;
+        }
+      });
+    };
+    return page();
   }
 
   function run() {
@@ -114,18 +141,22 @@
       return pagefind.search(asked.terms || null, { filters: asked.filters });
     }).then(function (search) {
       var results = search.results;
+      if (!asked.phrases.length) {
+        return show(results.length, asked.text || "these filters", function (from, count) {
+          return Promise.all(results.slice(from, from + count).map(function (r) {
+            return r.data();
+          }));
+        });
+      }
       /* a phrase must be checked in the text: read every hit (they are small) */
-      var wanted = asked.phrases.length ? results : results.slice(0, PAGE);
-      return Promise.all(wanted.map(function (r) { return r.data(); })).then(function (hits) {
-        if (asked.phrases.length) {
-          hits = hits.filter(function (data) {
-            var content = normalise(data.content);
-            return asked.phrases.every(function (p) { return content.indexOf(p) >= 0; });
-          });
-          render(hits.slice(0, PAGE), hits.length, asked.text);
-        } else {
-          render(hits, results.length, asked.text || "these filters");
-        }
+      return Promise.all(results.map(function (r) { return r.data(); })).then(function (all) {
+        var hits = all.filter(function (data) {
+          var content = normalise(data.content);
+          return asked.phrases.every(function (p) { return content.indexOf(p) >= 0; });
+        });
+        return show(hits.length, asked.text, function (from, count) {
+          return Promise.resolve(hits.slice(from, from + count));
+        });
       });
     }).catch(function (error) {
       status.textContent = "Search could not run here (" + error + "). Serve the site " +
