@@ -88,6 +88,8 @@ def test_unreferenced_register_entry_is_a_warning_not_an_error() -> None:
     assert warning.code == "entry-referenced"
     assert '"trotsky"' in warning.message
     assert warning.path.endswith("unreferenced/persons.xml")
+    assert warning.line == line_of(FIXTURES / "validate" / "unreferenced" / "persons.xml",
+                                   '<person xml:id="trotsky">')
 
 
 def test_unreferenced_entries_are_not_reported_without_books(tmp_path: Path) -> None:
