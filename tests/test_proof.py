@@ -60,3 +60,8 @@ def test_a_break_inside_a_word_joins_it_and_a_note_is_read_apart() -> None:
     texts = [text for _, text in text_blocks(parse_tei(BOOK).getroot())]
     assert "The measures of the Government came later than expected." in texts
     assert "A note about the peasantry." in texts
+
+
+def test_ordinary_pairs_hyphenated_compounds_and_ordinals_are_not_split_words() -> None:
+    split = {word for word, (kind, _) in suspects().items() if kind == "split word"}
+    assert split == {"des patch"}
