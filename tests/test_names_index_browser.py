@@ -3,9 +3,6 @@ list shows; a locator leads to the name in the reading text. Headless Debian Chr
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,29 +11,7 @@ from transform.site import build_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-    if sync_playwright is None or executable is None:
-        message = "BROWSER TESTS NOT RUN: playwright or chromium missing"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
