@@ -1,16 +1,15 @@
 """Search in a real browser (headless Debian Chromium through Playwright), over HTTP.
 
 The search index is fetched by the browser, which file:// forbids: the site is
-served from 127.0.0.1 by a server the test starts and stops. Skips loudly when
-Chromium or Playwright is missing; fails instead when CI=true.
+served from 127.0.0.1 by a server the test starts and stops. The shared `browser`
+fixture (tests/conftest.py) skips loudly when Chromium or Playwright is missing and
+fails instead when CI=true.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -23,33 +22,7 @@ from transform.site import build_site
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
-
-
-def _missing(reason: str) -> None:
-    message = f"BROWSER TESTS NOT RUN: {reason}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package is not installed (pip install playwright)")
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        _missing(f"{CHROMIUM} is missing (apt-get install chromium)")
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
