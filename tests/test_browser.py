@@ -169,13 +169,20 @@ def test_without_javascript_notes_and_links_still_work(reader_without_js: Reader
     assert page.url.endswith("rothstein/ch01.html#p2")
 
 
-@pytest.mark.corpus
-def test_go_to_page_in_the_real_books(browser: object, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the real books, built once for the tests of this module that read it."""
     books = {book.key for book, _ in book_paths(TEI_DIR)}
     if books != {"rothstein", "carr"}:
         pytest.skip("both books are not yet in tei/")
-    out = tmp_path / "site"
+    out = tmp_path_factory.mktemp("real-browser") / "site"
     build_site(out, TEI_DIR, validate=False)
+    return out
+
+
+@pytest.mark.corpus
+def test_go_to_page_in_the_real_books(browser: object, real_site: Path) -> None:
+    out = real_site
     tab = Reader(browser)
     try:
         for book, number in (("rothstein", "58"), ("carr", "67")):
@@ -191,12 +198,8 @@ def test_go_to_page_in_the_real_books(browser: object, tmp_path: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_real_chapters_read_without_console_errors(browser: object, tmp_path: Path) -> None:
-    books = {book.key for book, _ in book_paths(TEI_DIR)}
-    if books != {"rothstein", "carr"}:
-        pytest.skip("both books are not yet in tei/")
-    out = tmp_path / "site"
-    build_site(out, TEI_DIR, validate=False)
+def test_real_chapters_read_without_console_errors(browser: object, real_site: Path) -> None:
+    out = real_site
     tab = Reader(browser)
     try:
         for path in ("rothstein/ch01.html", "carr/ch02.html", "rothstein/printed-index.html",
