@@ -18,6 +18,20 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+@pytest.fixture(scope="session", autouse=True)
+def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The tests' own build cache (transform.buildcache), shared by the session's builds,
+    so that they neither read nor crowd out the entries of the user's own builds."""
+    directory = tmp_path_factory.mktemp("edition-cache")
+    saved = os.environ.get("EDITION_CACHE")
+    os.environ["EDITION_CACHE"] = str(directory)
+    yield directory
+    if saved is None:
+        os.environ.pop("EDITION_CACHE", None)
+    else:
+        os.environ["EDITION_CACHE"] = saved
+
+
 # ------------------------------------------------------------------ browser tests
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -62,23 +62,24 @@ def test_validation_error_stops_the_build_and_keeps_the_old_site(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "tei"]
 
 
-def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
-    seen: list[list[Path]] = []
+@pytest.mark.parametrize("workers", [1, 2])
+def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          workers: int) -> None:
+    seen = tmp_path / "seen.txt"  # written by the validation job, in whichever process
 
     def fake_validate(paths: list[Path], tei_all: bool = False) -> Report:
-        seen.append(paths)
+        seen.write_text(" ".join(p.name for p in paths))
         return Report(diagnostics=[Diagnostic("x.xml", 3, 4, "error", "broken", "code")])
 
     monkeypatch.setattr("transform.validate.validate_paths", fake_validate)
     with pytest.raises(BuildError) as failure:
-        build_site(tmp_path / "build", FIXTURE_TEI)
-    assert [p.name for p in seen[0]] == [
+        build_site(tmp_path / "build", FIXTURE_TEI, workers=workers)
+    assert seen.read_text().split() == [
         "rothstein-history-ussr.xml", "carr-russian-revolution.xml", "persons.xml",
         "places.xml", "orgs.xml"]
     assert [d.format() for d in failure.value.diagnostics] == [
         "x.xml:3:4: error: broken [code]"]
-    assert not (tmp_path / "build").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seen.txt"]  # no site, no staging
 
 
 def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path: Path) -> None:
@@ -153,3 +154,57 @@ def test_strict_fails_on_a_rendering_warning(tmp_path: Path) -> None:
     assert lenient.exit_code == 0, lenient.output
     assert "[render-duplicate-page]" in lenient.output
     assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 1
+
+
+def test_side_by_side_and_one_after_the_other_give_the_same_site(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    parallel = build_site(tmp_path / "a", FIXTURE_TEI, workers=2)
+    serial = build_site(tmp_path / "b", FIXTURE_TEI, workers=1)
+    assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
+    assert (parallel.pages, parallel.files, parallel.bytes) == (
+        serial.pages, serial.files, serial.bytes)
+    assert set(parallel.stages) == set(serial.stages) >= {
+        "collection", "validation", "reading", "index", "dts", "downloads", "search"}
+
+
+def test_a_rebuild_writes_only_what_changed(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    out = tmp_path / "build"
+    first = build_site(out, tei)
+    assert first.reused == 0
+    again = build_site(out, tei)
+    assert again.reused == again.files == first.files
+    book = tei / "carr-russian-revolution.xml"
+    text = book.read_text(encoding="utf-8")
+    assert text.count("The <orgName") == 1
+    book.write_text(text.replace("The <orgName", "Then the <orgName"), encoding="utf-8")
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.*")}
+    edited = build_site(out, tei)
+    assert 0 < edited.reused < edited.files
+    chapter = next(p.relative_to(out).as_posix() for p in (out / "carr").glob("ch*.html")
+                   if "Then the" in p.read_text(encoding="utf-8"))
+    assert (out / chapter).stat().st_ino != inodes[chapter]  # written anew
+    assert (out / "static/edition.css").stat().st_ino == inodes["static/edition.css"]  # kept
+    assert site_files(out)["tei/carr-russian-revolution.xml"] == book.read_bytes()
+
+
+def test_a_failing_job_leaves_the_old_site_and_no_staging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    before = site_files(out)
+
+    def broken(*args: object) -> list[tuple[str, bytes]]:
+        raise RuntimeError("the DTS writer broke")
+
+    monkeypatch.setenv("EDITION_CACHE", "off")  # made, not taken from the cache
+    monkeypatch.setattr("transform.writers.citing.SiteCitations.dts_files", broken)
+    for workers in (1, 2):
+        with pytest.raises(RuntimeError, match="the DTS writer broke"):
+            build_site(out, FIXTURE_TEI, workers=workers)
+        assert site_files(out) == before
+        assert [p.name for p in tmp_path.iterdir()] == ["build"]

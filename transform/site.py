@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
+from typing import ClassVar
 
 import jinja2
 from lxml import etree
@@ -30,7 +31,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
-from transform.writers.citing import SiteCitations
+from transform.writers.citing import CITE_DATA, SiteCitations
 from transform.writers.collect import (
     REGISTER_FILES,
     BookEdition,
@@ -88,15 +89,18 @@ class BuildResult:
     pages_per_book: dict[str, int] = field(default_factory=dict)
     printed_pages: dict[str, int] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
+    reused: int = 0
+    wall: float = 0.0
     diagnostics: list[Diagnostic] = field(default_factory=list)
     validation_warnings: list[Diagnostic] = field(default_factory=list)
 
     def summary(self) -> str:
         books = ", ".join(f"{k} {v}" for k, v in self.pages_per_book.items())
-        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.stages.items())
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.stages.items() if k != "jobs")
         return (f"wrote {self.out}: {self.pages} pages ({books}), {self.files} files, "
-                f"{self.bytes / 1e6:.2f} MB ({self.html_bytes / 1e6:.2f} MB HTML); "
-                f"{stages}; total {sum(self.stages.values()):.2f} s; "
+                f"{self.bytes / 1e6:.2f} MB ({self.html_bytes / 1e6:.2f} MB HTML), "
+                f"{self.reused} unchanged file(s) kept from the previous build; "
+                f"{stages}; total {self.wall:.2f} s; "
                 f"{len(self.diagnostics)} rendering warning(s), "
                 f"{len(self.validation_warnings)} validation warning(s)")
 
@@ -385,9 +389,6 @@ def _static_files() -> list[tuple[str, bytes]]:
 def _swap_in(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` (both in the same directory, so renames are atomic)."""
     if out.exists():
-        if not out.is_dir() or (any(out.iterdir()) and not (out / SITE_MARKER).exists()):
-            raise BuildError(f"{out} exists and is not a site built by `edition build`; "
-                             "refusing to replace it (choose another --out)")
         old = out.with_name(f".{out.name}-old-{os.getpid()}")
         out.rename(old)
         staging.rename(out)
@@ -396,14 +397,262 @@ def _swap_in(staging: Path, out: Path) -> None:
         staging.rename(out)
 
 
+def _check_replaceable(out: Path) -> None:
+    """Refuse, before any work, to replace a directory `edition build` did not write."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir())
+                                              and not (out / SITE_MARKER).exists())):
+        raise BuildError(f"{out} exists and is not a site built by `edition build`; "
+                         "refusing to replace it (choose another --out)")
+
+
+class SiteFiles:
+    """Writes site files into the staging directory.
+
+    A file whose bytes equal those of the same path in the previous site is
+    hard-linked from there instead of written again: the old site is never
+    modified (it is only read and, after the swap, unlinked), and a rebuild
+    writes to disk only what changed. Writing tens of megabytes of small files
+    is the slowest part of a build on a busy disk; comparing bytes in memory is not.
+    """
+
+    def __init__(self, staging: Path, previous: Path | None) -> None:
+        self.staging = staging
+        self.previous = previous
+        self._made: set[Path] = set()
+
+    def write(self, files: list[tuple[str, bytes]]) -> tuple[int, int, int]:
+        """Write `files`; returns (files, bytes, files reused from the previous site)."""
+        count = size = reused = 0
+        for relative_path, payload in files:
+            target = self.staging / relative_path
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)  # safe when raced
+                self._made.add(target.parent)
+            if self._reuse(relative_path, payload, target):
+                reused += 1
+            else:
+                target.write_bytes(payload)
+            count += 1
+            size += len(payload)
+        return count, size, reused
+
+    def _reuse(self, relative_path: str, payload: bytes, target: Path) -> bool:
+        if self.previous is None:
+            return False
+        old = self.previous / relative_path
+        try:
+            if old.stat().st_size != len(payload) or old.read_bytes() != payload:
+                return False
+            os.link(old, target)
+        except OSError:
+            return False
+        return True
+
+
+@dataclass
+class JobOutput:
+    """What one build job made: site files, and what the summary needs to know."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    pages: int = 0
+    html_bytes: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
+    pages_per_book: dict[str, int] = field(default_factory=dict)
+    printed_pages: dict[str, int] = field(default_factory=dict)
+
+    def add_pages(self, pages: list[RenderedPage]) -> None:
+        self.files += [(page.path, page.payload) for page in pages]
+        self.pages += len(pages)
+        self.html_bytes += sum(len(page.payload) for page in pages)
+
+
+@dataclass
+class JobReport:
+    """A finished job as the parent process sees it (no payloads: they are on disk)."""
+
+    name: str
+    seconds: float
+    files: int
+    bytes: int
+    reused: int
+    output: JobOutput
+
+
+class SiteJobs:
+    """The build's jobs. Each makes a disjoint set of files from the collected
+    edition and writes them itself; the jobs share nothing but what the parent
+    prepared before them, so they run side by side in forked processes (or one
+    after the other in this one)."""
+
+    ORDER = ("validation", "index", "search", "downloads", "reading", "dts", "sources")
+    LABELS: ClassVar[dict[str, str]] = {"validation": "validating", "index": "index of names",
+              "search": "search index", "downloads": "downloads (text, EPUB)",
+              "reading": "rendering the reading pages", "dts": "DTS and citation data",
+              "sources": "TEI sources and static files"}
+
+    def __init__(self, edition: Edition, writer: SiteWriter, inputs: list[Path],
+                 sink: SiteFiles) -> None:
+        self.edition = edition
+        self.writer = writer
+        self.inputs = inputs
+        self.sink = sink
+
+    def run(self, name: str) -> JobReport:
+        started = time.perf_counter()
+        seen = len(self.writer.diagnostics)
+        output: JobOutput = getattr(self, f"job_{name}")()
+        if name != "validation":  # what this job's rendering added (the writer is shared)
+            output.diagnostics = self.writer.diagnostics[seen:]
+        count, size, reused = self.sink.write(output.files)
+        output.files = []
+        return JobReport(name, time.perf_counter() - started, count, size, reused, output)
+
+    def job_validation(self) -> JobOutput:
+        errors, warnings = _validate(self.inputs)
+        return JobOutput(diagnostics=warnings, errors=errors)
+
+    def job_reading(self) -> JobOutput:
+        writer, output = self.writer, JobOutput()
+        rendered = writer.render_books()
+        writer.build_page_map(rendered)
+        pages: list[RenderedPage] = [writer.landing_page(), writer.pages_page()]
+        pages += [RenderedPage(p, b) for p, b in writer.citations.site_pages(writer)]
+        for book in self.edition.books:
+            items = rendered[book.key]
+            pages.append(writer.book_page(book, items[0]))
+            sequence = items[1:]
+            for i, item in enumerate(sequence):
+                previous = sequence[i - 1].division if i else book.home
+                following = sequence[i + 1].division if i + 1 < len(sequence) else None
+                pages.append(writer.reading_page(book, item, previous, following))
+            output.pages_per_book[book.key] = len(items)
+            output.printed_pages[book.key] = len(writer.page_map.get(book.key, {}))
+        output.add_pages(pages)
+        output.files.append((urls.PAGE_MAP_SCRIPT, writer.page_map_script()))
+        return output
+
+    def job_index(self) -> JobOutput:
+        output = JobOutput()
+        index_html, index_data = index_of_names(self.writer, self.edition)
+        output.add_pages([RenderedPage(path, payload) for path, payload in index_html])
+        output.files += index_data
+        output.files.append((urls.NAMES_SCRIPT, self.writer.names_script()))
+        return output
+
+    def _cached(self, job: str, make: Callable[[], list[tuple[str, bytes]]]
+                ) -> list[tuple[str, bytes]]:
+        """`make()`, or what it made before from the same TEI, code and parameters."""
+        from transform import buildcache
+
+        info = self.writer.citations.info
+        ids = sorted((self.inputs[0].parent / "ids").glob("*")) if self.inputs else []
+        key = buildcache.key_of(job, [*self.inputs, *ids], (
+            info.title, info.version, info.date, os.environ.get("EDITION_BASE_URL", "")))
+        files, _ = buildcache.cached(job, key, make)
+        return files
+
+    def job_dts(self) -> JobOutput:
+        citations = self.writer.citations
+        return JobOutput(files=[(CITE_DATA, citations.data_script()),
+                                *self._cached("dts", citations.dts_files)])
+
+    def job_downloads(self) -> JobOutput:
+        from transform.writers.downloads import download_files
+
+        info = self.writer.citations.info
+        return JobOutput(files=self._cached("downloads", lambda: download_files(
+            self.edition, info.title, info.version, info.date)))
+
+    def job_search(self) -> JobOutput:
+        from transform.writers.search import search_files, search_records
+
+        citations = self.writer.citations
+        return JobOutput(files=search_files(search_records(self.edition, citations.citer)))
+
+    def job_sources(self) -> JobOutput:
+        files = _static_files()
+        files += [(urls.tei_source(path.name), path.read_bytes())
+                  for path in [b.source for b in self.edition.books]
+                  + list(self.edition.register_files)]
+        files.append((SITE_MARKER, (b"This directory was written by `edition build`; "
+                                    b"the next build replaces it whole.\n")))
+        return JobOutput(files=files)
+
+
+_JOBS: SiteJobs | None = None  # what forked workers inherit (set before the fork)
+
+
+def _run_forked(name: str) -> JobReport:
+    assert _JOBS is not None, "the build's jobs were not prepared before the fork"
+    return _JOBS.run(name)
+
+
+def default_jobs() -> int:
+    """Worker processes for a build: one per CPU this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_jobs(jobs: SiteJobs, names: list[str], workers: int, say: Progress
+              ) -> dict[str, JobReport]:
+    """Run the named jobs, in forked workers when there are several and fork exists.
+
+    The validation job is waited for first, so that an invalid edition stops
+    the build with its own messages even if another job tripped over the same
+    fault meanwhile.
+    """
+    import multiprocessing
+
+    global _JOBS
+    reports: dict[str, JobReport] = {}
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for name in names:
+            say(f"  {SiteJobs.LABELS[name]}")
+            reports[name] = jobs.run(name)
+            if name == "validation" and reports[name].output.errors:
+                break
+        return reports
+    _JOBS = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(names))) as pool:
+            pending = {name: pool.apply_async(_run_forked, (name,)) for name in names}
+            say("  " + ", ".join(SiteJobs.LABELS[name] for name in names)
+                + f" ({min(workers, len(names))} processes)")
+            failure: BaseException | None = None
+            for name, result in pending.items():
+                try:
+                    reports[name] = result.get()
+                except Exception as error:  # noqa: BLE001 raised below, after validation
+                    failure = failure or error
+                    continue
+                if name == "validation" and reports[name].output.errors:
+                    pool.terminate()
+                    return reports
+            if failure is not None:
+                raise failure
+    finally:
+        _JOBS = None
+    return reports
+
+
 def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = None,
-               validate: bool = True) -> BuildResult:
-    """Build the reading edition of the TEI in `tei_dir` into `out`, atomically."""
+               validate: bool = True, workers: int | None = None) -> BuildResult:
+    """Build the reading edition of the TEI in `tei_dir` into `out`, atomically.
+
+    After the books are collected, the jobs of `SiteJobs` (validation, reading
+    pages, index of names, DTS, downloads, search, sources) run side by side in
+    `workers` forked processes (default: one per CPU), each writing its own
+    files into a staging directory beside `out`; `out` is replaced only when
+    every job has finished and validation found no error.
+    """
     say = progress or (lambda message: None)
     out = out.resolve()
     date = build_date()
     result = BuildResult(out)
-    started = time.perf_counter()
+    began = started = time.perf_counter()
 
     def stage(name: str) -> None:
         nonlocal started
@@ -415,79 +664,61 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     if not books:
         expected = ", ".join(book.tei.name for book in BOOKS.values())
         raise BuildError(f"no book TEI in {tei_dir} (expected {expected})")
+    _check_replaceable(out)
     inputs = [path for _, path in books] + [
         tei_dir / name for name in REGISTER_FILES.values() if (tei_dir / name).exists()]
     if validate:
-        say(f"validating {len(inputs)} TEI files")
-        errors, warnings = _validate(inputs)
-        result.validation_warnings.extend(warnings)
-        stage("validation")
-        if errors:
-            raise BuildError(f"validation found {len(errors)} error(s); nothing was written",
-                             errors)
+        say(f"validating {len(inputs)} TEI files (beside the other jobs)")
 
     say("collecting books and registers")
-    edition = collect_edition(tei_dir)
-    stage("collection")
-
-    say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
-                                 for b in edition.books))
+    try:
+        edition = collect_edition(tei_dir)
+    except Exception:
+        # a book that cannot be read is reported by validation, which locates the fault
+        errors, _ = _validate(inputs) if validate else ([], [])
+        if errors:
+            raise BuildError(f"validation found {len(errors)} error(s); nothing was written",
+                             errors) from None
+        raise
     writer = SiteWriter(edition, date, edition_version())
     anchor_mentions(edition)  # each name link gets an id: the index's locators land on it
-    rendered = writer.render_books()
-    stage("rendering")
-
-    say("page map and name cards")
-    writer.build_page_map(rendered)
-    files: list[tuple[str, bytes]] = [
-        (urls.PAGE_MAP_SCRIPT, writer.page_map_script()),
-        (urls.NAMES_SCRIPT, writer.names_script()),
-    ]
-    index_html, index_data = index_of_names(writer, edition)
-    files += index_data
-    files += writer.citations.files()
-    stage("index")
-
-    say("writing pages")
-    pages: list[RenderedPage] = [writer.landing_page(), writer.pages_page()]
-    pages += [RenderedPage(p, b) for p, b in writer.citations.site_pages(writer)]  # issue 8
-    pages += [RenderedPage(path, payload) for path, payload in index_html]
-    for book in edition.books:
-        items = rendered[book.key]
-        pages.append(writer.book_page(book, items[0]))
-        sequence = items[1:]
-        for i, item in enumerate(sequence):
-            previous = sequence[i - 1].division if i else book.home
-            following = sequence[i + 1].division if i + 1 < len(sequence) else None
-            pages.append(writer.reading_page(book, item, previous, following))
-        result.pages_per_book[book.key] = len(items)
-        result.printed_pages[book.key] = len(writer.page_map.get(book.key, {}))
-    files += [(page.path, page.payload) for page in pages]
-    files += _static_files()
-    files += [(urls.tei_source(path.name), path.read_bytes())
-              for path in [b.source for b in edition.books] + list(edition.register_files)]
-    files.append((SITE_MARKER, (b"This directory was written by `edition build`; "
-                                b"the next build replaces it whole.\n")))
+    stage("collection")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         staging.chmod(0o755)
-        for relative_path, payload in sorted(files):
-            target = staging / relative_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(payload)
+        previous = out if (out / SITE_MARKER).is_file() else None
+        jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous))
+        names = [n for n in SiteJobs.ORDER if validate or n != "validation"]
+        say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
+                                     for b in edition.books)
+            + "; writing pages, index of names, DTS, downloads and search")
+        reports = _run_jobs(jobs, names, workers or default_jobs(), say)
+        validation = reports.get("validation")
+        if validation is not None:
+            result.validation_warnings.extend(validation.output.diagnostics)
+            if validation.output.errors:
+                raise BuildError(f"validation found {len(validation.output.errors)} error(s); "
+                                 "nothing was written", validation.output.errors)
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    stage("writing")
+    stage("jobs")
 
-    result.pages = len(pages)
-    result.files = len(files)
-    result.bytes = sum(len(payload) for _, payload in files)
-    result.html_bytes = sum(len(page.payload) for page in pages)
-    result.diagnostics.extend(writer.diagnostics)
+    for name in names:
+        report = reports[name]
+        result.stages[name] = report.seconds
+        result.files += report.files
+        result.bytes += report.bytes
+        result.reused += report.reused
+        result.pages += report.output.pages
+        result.html_bytes += report.output.html_bytes
+        result.pages_per_book.update(report.output.pages_per_book)
+        result.printed_pages.update(report.output.printed_pages)
+        if name != "validation":
+            result.diagnostics.extend(report.output.diagnostics)
+    result.wall = time.perf_counter() - began
     say(result.summary())
     return result
-

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import base64
 import json
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lxml import etree
 
@@ -166,61 +164,53 @@ class _Service:
         self.process.wait(timeout=30)
 
 
-def _write_index(records: list[SearchRecord], out: Path) -> None:
+def _index_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
+    """Pagefind's bundle for `records`, taken from the service in memory (no disk)."""
     service = _Service()
     try:
         (created,) = service.send([{"type": "NewIndex", "config": {"force_language": "en"}}])
         index_id = created["index_id"]
-        for start in range(0, len(records), 100):
+        for start in range(0, len(records), 100):  # in batches: the answers fill a pipe
             service.send([{"type": "AddRecord", "index_id": index_id, "url": r.url,
                            "content": r.content, "language": "en", "meta": r.meta,
                            "filters": r.filters, "sort": None}
                           for r in records[start:start + 100]])
-        service.send([{"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}])
+        (answer,) = service.send([{"type": "GetFiles", "index_id": index_id}])
     finally:
         service.close()
+    if answer.get("type") != "GetFiles":
+        raise PagefindError(f"Pagefind did not give its files: {answer!r}")
+    return sorted((item["path"], base64.b64decode(item["content"]))
+                  for item in answer["files"])
 
 
 def search_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
     """The Pagefind bundle for `records`, as site files under `pagefind/`.
 
     Pagefind (1.5) writes its filter files in hash-map order, which changes from
-    run to run; a bundle is therefore kept per input (the records and Pagefind's
-    version) in the temporary directory, so that rebuilding the same text gives
-    the same bytes, as the rest of the site does.
+    run to run; a bundle is therefore kept per input (the records, Pagefind's
+    version and the edition's code) in the build cache (`transform.buildcache`),
+    so that rebuilding the same text gives the same bytes, as the rest of the
+    site does. With the cache off (`EDITION_CACHE=off`) two builds may differ
+    in those files.
     """
-    import hashlib
-    import os
-    import shutil
     from importlib import metadata
 
-    key = hashlib.sha256(json.dumps(
+    from transform import buildcache
+
+    key = buildcache.key_of_bytes("pagefind", json.dumps(
         [metadata.version("pagefind")] + [[r.url, r.content, r.meta, r.filters]
-                                           for r in records], sort_keys=True).encode()
-    ).hexdigest()[:24]
-    cache = Path(tempfile.gettempdir()) / "edition-pagefind" / key
-    if not cache.is_dir():
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=cache.parent))
-        try:
-            _write_index(records, staging / BUNDLE)
-            os.rename(staging / BUNDLE, cache)  # atomic: a concurrent build keeps its own
-        except OSError:
-            if not cache.is_dir():
-                raise
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    return _bundle_files(cache)
+                                           for r in records], sort_keys=True).encode())
+    bundle, _ = buildcache.cached("pagefind", key, lambda: _index_files(records))
+    return _site_files(bundle)
 
 
-def _bundle_files(out: Path) -> list[tuple[str, bytes]]:
+def _site_files(bundle: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """The bundle's files as site files, less what the site does not use."""
     files = []
-    for path in sorted(out.rglob("*")):
-        name = path.relative_to(out).as_posix()
-        if not path.is_file() or name.startswith(_UNUSED):
+    for name, payload in bundle:
+        if name.startswith(_UNUSED):
             continue
-        payload = path.read_bytes()
         if name.endswith(".js"):
             # Pagefind parses result URLs against a dummy base, written as an http URL;
             # the site's check for remote resources flags any such text. `\/` is `/`
