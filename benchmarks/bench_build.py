@@ -1,18 +1,29 @@
-"""Benchmark: `edition build` of both books, process start included, and each stage apart.
+"""Benchmark: `edition build` of both books, process start included, and each job apart.
 
-Runs the real command several times (median and best wall time), then builds
-in one process several times and reports the median of each stage:
-validation, collection, rendering, index (page map and name cards), writing.
-Also times the floor (parse and re-serialise every TEI file with lxml). Not a
-test: the figures go in the notes.
+Runs the real command (`python -m transform build`) in three situations, each
+several times (median and best wall time):
 
-    python benchmarks/bench_build.py [--runs N] [--tei-dir DIR]
+- cold: an empty build cache and no previous site: everything is made and written;
+- edit: one word of a Rothstein paragraph changed before each run (a new word each
+  time), over the previous site and a warm cache: what an editor waits for after
+  correcting the TEI; every job whose input changed runs again;
+- again: no change since the previous build.
+
+Then it builds in one process several times (one worker per CPU, the cache off)
+and reports the median of each job: collection, validation, reading pages,
+index of names, search, downloads, DTS, sources. Jobs run side by side, so their
+sum exceeds the wall time. Also times the floor (parse and re-serialise every
+TEI file with lxml) and the rendering table alone. Not a test: the figures go
+in the notes.
+
+    python benchmarks/bench_build.py [--runs N] [--tei-dir DIR] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,20 +37,46 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from transform.books import TEI_DIR
-from transform.site import build_site
+from transform.site import build_site, default_jobs
 from transform.xmlsafe import parse_tei
 
+EDIT_FILE = "rothstein-history-ussr.xml"
+EDIT_FROM = "<p xml:id=\"roth-ch3-s2-p14\">"
 
-def whole_command(runs: int, tei_dir: Path, out: Path) -> list[float]:
-    times = []
+
+def command(tei_dir: Path, out: Path, cache: Path, jobs: int | None) -> float:
+    argv = [sys.executable, "-m", "transform", "build", "--out", str(out),
+            "--tei-dir", str(tei_dir)] + (["--jobs", str(jobs)] if jobs else [])
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False,
+                          env={**os.environ, "EDITION_CACHE": str(cache)})
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.decode() + done.stdout.decode())
+    return seconds
+
+
+def situations(runs: int, tei_dir: Path, scratch: Path, jobs: int | None
+               ) -> dict[str, list[float]]:
+    tei = scratch / "tei"
+    shutil.copytree(tei_dir, tei)
+    out, times = scratch / "site", {"cold": [], "edit": [], "again": []}
+    for run in range(runs):
+        cache = scratch / f"cold-cache-{run}"
+        shutil.rmtree(out, ignore_errors=True)
+        times["cold"].append(command(tei, out, cache, jobs))
+    book = tei / EDIT_FILE
+    original = book.read_text(encoding="utf-8")
+    if EDIT_FROM not in original:
+        raise SystemExit(f"{EDIT_FILE} has no {EDIT_FROM}: choose another paragraph to edit")
+    cache = scratch / "cache"
+    command(tei, out, cache, jobs)
+    for run in range(runs):
+        book.write_text(original.replace(EDIT_FROM, f"{EDIT_FROM}Edit{run} "), encoding="utf-8")
+        times["edit"].append(command(tei, out, cache, jobs))
     for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "transform", "build", "--out", str(out),
-                               "--tei-dir", str(tei_dir)], cwd=ROOT, capture_output=True,
-                              check=False)
-        times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(done.stderr.decode() + done.stdout.decode())
+        times["again"].append(command(tei, out, cache, jobs))
+    book.write_text(original, encoding="utf-8")
     return times
 
 
@@ -74,25 +111,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tei-dir", type=Path, default=TEI_DIR)
+    parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "site"
-        wall = whole_command(args.runs, args.tei_dir, out)
+    with tempfile.TemporaryDirectory() as name:
+        scratch = Path(name)
+        wall = situations(args.runs, args.tei_dir, scratch, args.jobs)
+        os.environ["EDITION_CACHE"] = "off"
         stages: dict[str, list[float]] = {}
         result = None
         for _ in range(args.runs):
-            result = build_site(out, args.tei_dir)
-            for name, seconds in result.stages.items():
-                stages.setdefault(name, []).append(seconds)
+            result = build_site(scratch / "in-process", args.tei_dir, workers=args.jobs)
+            for stage, seconds in result.stages.items():
+                stages.setdefault(stage, []).append(seconds)
     assert result is not None
-    print(f"edition build, {args.runs} runs, {os.cpu_count()} CPUs, tei: {args.tei_dir}")
-    print(f"  whole command (process start included): median {statistics.median(wall):.2f} s, "
-          f"best {min(wall):.2f} s")
-    for name, values in stages.items():
-        print(f"  {name:<11} median {statistics.median(values):.3f} s  best {min(values):.3f} s")
-    total = [sum(run) for run in zip(*stages.values(), strict=True)]
-    print(f"  in-process total median {statistics.median(total):.3f} s")
+    workers = args.jobs or default_jobs()
+    print(f"edition build, {args.runs} runs, {os.cpu_count()} CPUs, {workers} worker(s), "
+          f"tei: {args.tei_dir}")
+    for situation, values in wall.items():
+        print(f"  whole command, {situation:<5} (process start included): median "
+              f"{statistics.median(values):.2f} s, best {min(values):.2f} s")
+    print("  in one process, cache off, jobs side by side (medians):")
+    for stage, values in stages.items():
+        print(f"    {stage:<11} {statistics.median(values):.3f} s  best {min(values):.3f} s")
     print(f"  floor (lxml parse + serialise of every TEI file): {floor(args.tei_dir):.3f} s")
     engine = engine_only(args.tei_dir, args.runs)
     print(f"  rendering table alone, both books, HTML serialised: median "

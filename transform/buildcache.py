@@ -29,6 +29,10 @@ import zipfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 Files = list[tuple[str, bytes]]
 KEEP = 4
@@ -45,6 +49,29 @@ def cache_dir() -> Path | None:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "edition"
+
+
+@cache
+def template_cache() -> jinja2.BytecodeCache | None:
+    """Jinja's cache of compiled templates, in a directory only this user can write.
+
+    Compiled templates are code: they are kept only where no one else could have
+    put them (a directory of this user's, mode 0700), else not at all.
+    """
+    import jinja2
+
+    directory = cache_dir()
+    if directory is None:
+        return None
+    templates = directory / "templates"
+    try:
+        templates.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = templates.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(templates))
 
 
 @cache

@@ -96,12 +96,21 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
               default=TEI_DIR, show_default=True, help="Where the books and registers are.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 if anything was rendered lossily (a rendering warning).")
-def build(out: Path, tei_dir: Path, strict: bool) -> None:
-    """Validate the TEI, then write the static reading edition (default: build/)."""
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the build's jobs (default: one per CPU; "
+                   "1 builds in this process).")
+def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
+    """Validate the TEI, then write the static reading edition (default: build/).
+
+    Files whose bytes have not changed since the previous build are kept from it;
+    the search index, DTS files and downloads are cached by content in
+    ~/.cache/edition (EDITION_CACHE=DIR moves it, EDITION_CACHE=off turns it off).
+    """
     from transform.site import BuildError, build_site
 
     try:
-        result = build_site(out, tei_dir, progress=lambda message: click.echo(message, err=True))
+        result = build_site(out, tei_dir, workers=jobs,
+                            progress=lambda message: click.echo(message, err=True))
     except BuildError as failure:
         for diagnostic in failure.diagnostics:
             click.echo(diagnostic.format())

@@ -13,6 +13,7 @@ which honours SOURCE_DATE_EPOCH.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import shutil
@@ -31,6 +32,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
+from transform.names_index.model import NamesIndex
 from transform.writers.citing import CITE_DATA, SiteCitations
 from transform.writers.collect import (
     REGISTER_FILES,
@@ -41,7 +43,12 @@ from transform.writers.collect import (
     collect_edition,
 )
 from transform.writers.engine import PageAnchor, RenderContext, Renderer
-from transform.writers.index_pages import anchor_mentions, index_of_names
+from transform.writers.index_pages import (
+    anchor_mentions,
+    collect_from_edition,
+    index_data,
+    index_pages,
+)
 from transform.writers.pages import (
     BookChoice,
     BookPage,
@@ -96,7 +103,8 @@ class BuildResult:
 
     def summary(self) -> str:
         books = ", ".join(f"{k} {v}" for k, v in self.pages_per_book.items())
-        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.stages.items() if k != "jobs")
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.stages.items()
+                           if k not in ("start", "jobs"))
         return (f"wrote {self.out}: {self.pages} pages ({books}), {self.files} files, "
                 f"{self.bytes / 1e6:.2f} MB ({self.html_bytes / 1e6:.2f} MB HTML), "
                 f"{self.reused} unchanged file(s) kept from the previous build; "
@@ -142,6 +150,8 @@ def edition_version() -> str:
 
 
 def template_environment() -> jinja2.Environment:
+    from transform.buildcache import template_cache
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("transform", "templates"),
         autoescape=True,
@@ -149,6 +159,7 @@ def template_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache(),
     )
 
 
@@ -457,7 +468,6 @@ class JobOutput:
     pages: int = 0
     html_bytes: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    errors: list[Diagnostic] = field(default_factory=list)
     pages_per_book: dict[str, int] = field(default_factory=dict)
     printed_pages: dict[str, int] = field(default_factory=dict)
 
@@ -485,15 +495,17 @@ class SiteJobs:
     prepared before them, so they run side by side in forked processes (or one
     after the other in this one)."""
 
-    ORDER = ("validation", "index", "search", "downloads", "reading", "dts", "sources")
-    LABELS: ClassVar[dict[str, str]] = {"validation": "validating", "index": "index of names",
-              "search": "search index", "downloads": "downloads (text, EPUB)",
-              "reading": "rendering the reading pages", "dts": "DTS and citation data",
-              "sources": "TEI sources and static files"}
+    ORDER = ("search", "index", "reading", "index_data", "downloads", "dts", "sources")
+    LABELS: ClassVar[dict[str, str]] = {
+        "index": "index of names", "index_data": "index of names as data, editors' reports",
+        "search": "search index", "downloads": "downloads (text, EPUB)",
+        "reading": "rendering the reading pages", "dts": "DTS and citation data",
+        "sources": "TEI sources and static files"}
 
-    def __init__(self, edition: Edition, writer: SiteWriter, inputs: list[Path],
-                 sink: SiteFiles) -> None:
+    def __init__(self, edition: Edition, writer: SiteWriter, names: NamesIndex,
+                 inputs: list[Path], sink: SiteFiles) -> None:
         self.edition = edition
+        self.names = names  # the index of names, collected once for every job
         self.writer = writer
         self.inputs = inputs
         self.sink = sink
@@ -502,15 +514,10 @@ class SiteJobs:
         started = time.perf_counter()
         seen = len(self.writer.diagnostics)
         output: JobOutput = getattr(self, f"job_{name}")()
-        if name != "validation":  # what this job's rendering added (the writer is shared)
-            output.diagnostics = self.writer.diagnostics[seen:]
+        output.diagnostics = self.writer.diagnostics[seen:]  # this job's (the writer is shared)
         count, size, reused = self.sink.write(output.files)
         output.files = []
         return JobReport(name, time.perf_counter() - started, count, size, reused, output)
-
-    def job_validation(self) -> JobOutput:
-        errors, warnings = _validate(self.inputs)
-        return JobOutput(diagnostics=warnings, errors=errors)
 
     def job_reading(self) -> JobOutput:
         writer, output = self.writer, JobOutput()
@@ -534,9 +541,17 @@ class SiteJobs:
 
     def job_index(self) -> JobOutput:
         output = JobOutput()
-        index_html, index_data = index_of_names(self.writer, self.edition)
-        output.add_pages([RenderedPage(path, payload) for path, payload in index_html])
-        output.files += index_data
+        html = index_pages(self.writer, self.edition, self.names)
+        output.add_pages([RenderedPage(path, payload) for path, payload in html])
+        return output
+
+    def job_index_data(self) -> JobOutput:
+        output = JobOutput()
+        files = index_data(self.writer, self.edition, self.names)
+        output.add_pages([RenderedPage(path, payload) for path, payload in files
+                          if path.endswith(".html")])
+        output.files += [(path, payload) for path, payload in files
+                         if not path.endswith(".html")]
         output.files.append((urls.NAMES_SCRIPT, self.writer.names_script()))
         return output
 
@@ -596,46 +611,90 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _forking(workers: int) -> bool:
+    import multiprocessing
+
+    return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _run_jobs(jobs: SiteJobs, names: list[str], workers: int, say: Progress
               ) -> dict[str, JobReport]:
-    """Run the named jobs, in forked workers when there are several and fork exists.
-
-    The validation job is waited for first, so that an invalid edition stops
-    the build with its own messages even if another job tripped over the same
-    fault meanwhile.
-    """
+    """Run the named jobs, in forked workers when there are several and fork exists."""
     import multiprocessing
 
     global _JOBS
-    reports: dict[str, JobReport] = {}
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not _forking(workers):
+        reports = {}
         for name in names:
             say(f"  {SiteJobs.LABELS[name]}")
             reports[name] = jobs.run(name)
-            if name == "validation" and reports[name].output.errors:
-                break
         return reports
     _JOBS = jobs
+    gc.freeze()  # what the workers inherit stays shared: no collector writes to it
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(names))) as pool:
             pending = {name: pool.apply_async(_run_forked, (name,)) for name in names}
             say("  " + ", ".join(SiteJobs.LABELS[name] for name in names)
                 + f" ({min(workers, len(names))} processes)")
-            failure: BaseException | None = None
-            for name, result in pending.items():
-                try:
-                    reports[name] = result.get()
-                except Exception as error:  # noqa: BLE001 raised below, after validation
-                    failure = failure or error
-                    continue
-                if name == "validation" and reports[name].output.errors:
-                    pool.terminate()
-                    return reports
-            if failure is not None:
-                raise failure
+            return {name: result.get() for name, result in pending.items()}
     finally:
         _JOBS = None
-    return reports
+
+
+@dataclass
+class ValidationReport:
+    errors: list[Diagnostic]
+    warnings: list[Diagnostic]
+    seconds: float
+
+
+def _validate_timed(paths: list[Path]) -> ValidationReport:
+    started = time.perf_counter()
+    errors, warnings = _validate(paths)
+    return ValidationReport(errors, warnings, time.perf_counter() - started)
+
+
+class Validation:
+    """Validation of the inputs, begun before anything else is read.
+
+    With several workers it runs in a forked process of its own, beside the
+    collection and the jobs; `report()` waits for it. The build writes nothing
+    where anyone can see it until `report()` has found no error.
+    """
+
+    def __init__(self, inputs: list[Path], workers: int) -> None:
+        self._pool = None
+        self._pending = None
+        self._report: ValidationReport | None = None
+        if _forking(workers):
+            import multiprocessing
+
+            self._pool = multiprocessing.get_context("fork").Pool(1)
+            self._pending = self._pool.apply_async(_validate_timed, (inputs,))
+        else:
+            self._report = _validate_timed(inputs)
+
+    def report(self) -> ValidationReport:
+        if self._report is None:
+            assert self._pending is not None and self._pool is not None
+            try:
+                self._report = self._pending.get()
+            finally:
+                self.close()
+        return self._report
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def stop_on_errors(self) -> ValidationReport:
+        found = self.report()
+        if found.errors:
+            raise BuildError(f"validation found {len(found.errors)} error(s); nothing was "
+                             "written", found.errors)
+        return found
 
 
 def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = None,
@@ -647,7 +706,24 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     `workers` forked processes (default: one per CPU), each writing its own
     files into a staging directory beside `out`; `out` is replaced only when
     every job has finished and validation found no error.
+
+    Python's cyclic garbage collector is paused for the build: a build makes
+    millions of short-lived objects and no cycles worth collecting, and the
+    collector's walks over the parsed books cost a third of the index's time
+    (and, in forked workers, would copy every inherited page).
     """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(out, tei_dir, progress, validate, workers)
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: bool,
+                workers: int | None) -> BuildResult:
     say = progress or (lambda message: None)
     out = out.resolve()
     date = build_date()
@@ -667,44 +743,56 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     _check_replaceable(out)
     inputs = [path for _, path in books] + [
         tei_dir / name for name in REGISTER_FILES.values() if (tei_dir / name).exists()]
-    if validate:
-        say(f"validating {len(inputs)} TEI files (beside the other jobs)")
-
-    say("collecting books and registers")
+    workers = workers or default_jobs()
+    validation: Validation | None = None
     try:
-        edition = collect_edition(tei_dir)
-    except Exception:
-        # a book that cannot be read is reported by validation, which locates the fault
-        errors, _ = _validate(inputs) if validate else ([], [])
-        if errors:
-            raise BuildError(f"validation found {len(errors)} error(s); nothing was written",
-                             errors) from None
-        raise
-    writer = SiteWriter(edition, date, edition_version())
-    anchor_mentions(edition)  # each name link gets an id: the index's locators land on it
-    stage("collection")
+        if validate:
+            say(f"validating {len(inputs)} TEI files"
+                + (" (beside the other work)" if _forking(workers) else ""))
+            validation = Validation(inputs, workers)
+            if not _forking(workers):
+                validation.stop_on_errors()  # done already: stop before any other work
+        stage("start")
+        say("collecting books and registers")
+        try:
+            edition = collect_edition(tei_dir)
+        except Exception:
+            # a book that cannot be read is reported by validation, which locates the fault
+            if validation is not None:
+                validation.stop_on_errors()
+            raise
+        writer = SiteWriter(edition, date, edition_version())
+        anchor_mentions(edition)  # each name link gets an id: the index's locators land on it
+        names = collect_from_edition(edition)
+        stage("collection")
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        staging.chmod(0o755)
-        previous = out if (out / SITE_MARKER).is_file() else None
-        jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous))
-        names = [n for n in SiteJobs.ORDER if validate or n != "validation"]
-        say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
-                                     for b in edition.books)
-            + "; writing pages, index of names, DTS, downloads and search")
-        reports = _run_jobs(jobs, names, workers or default_jobs(), say)
-        validation = reports.get("validation")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+        try:
+            staging.chmod(0o755)
+            previous = out if (out / SITE_MARKER).is_file() else None
+            jobs = SiteJobs(edition, writer, names, inputs, SiteFiles(staging, previous))
+            names = list(SiteJobs.ORDER)
+            say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
+                                         for b in edition.books)
+                + "; writing pages, index of names, DTS, downloads and search")
+            try:
+                reports = _run_jobs(jobs, names, workers, say)
+            except Exception:
+                if validation is not None:  # the fault is the input's: say where it is
+                    validation.stop_on_errors()
+                raise
+            if validation is not None:
+                found = validation.stop_on_errors()
+                result.validation_warnings.extend(found.warnings)
+                result.stages["validation"] = found.seconds
+            _swap_in(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    finally:
         if validation is not None:
-            result.validation_warnings.extend(validation.output.diagnostics)
-            if validation.output.errors:
-                raise BuildError(f"validation found {len(validation.output.errors)} error(s); "
-                                 "nothing was written", validation.output.errors)
-        _swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            validation.close()
     stage("jobs")
 
     for name in names:
@@ -717,8 +805,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
         result.html_bytes += report.output.html_bytes
         result.pages_per_book.update(report.output.pages_per_book)
         result.printed_pages.update(report.output.printed_pages)
-        if name != "validation":
-            result.diagnostics.extend(report.output.diagnostics)
+        result.diagnostics.extend(report.output.diagnostics)
     result.wall = time.perf_counter() - began
     say(result.summary())
     return result

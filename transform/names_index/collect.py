@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -43,6 +44,11 @@ from transform.xmlsafe import parse_tei
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _LB = f"{_T}lb"
+_P = f"{_T}p"
+_PB = f"{_T}pb"
+_DIV = f"{_T}div"
+_NOTE = f"{_T}note"
+_TITLE_PAGE = f"{_T}titlePage"
 _NAME_TAGS = {f"{_T}{tag}": kind for kind, tag in NAME_ELEMENTS.items()}
 # Not part of the reading text of a paragraph (the printed side of a correction,
 # stray characters, forme work); notes are read as their own context.
@@ -252,6 +258,46 @@ def see_references(entry: Entry) -> list[SeeReference]:
 # ---------------------------------------------------------------------- books
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """Where the walk stands: what `record` needs of the element's ancestors.
+
+    Kept as the walk descends (one small object per element that changes it),
+    rather than searched for in the ancestors at every mention.
+    """
+
+    top: etree._Element | None = None  # the outermost div
+    chapter: etree._Element | None = None  # the nearest div type="chapter"
+    section: etree._Element | None = None  # the nearest div type="section"
+    paragraph: etree._Element | None = None  # the nearest p with an xml:id
+    holder: etree._Element | None = None  # the nearest element with an xml:id
+    block: etree._Element | None = None  # the nearest block (p, item, …)
+    in_note: bool = False  # inside a footnote
+    in_title_page: bool = False
+
+    def enter(self, element: etree._Element, tag: str) -> _Context:
+        changes: dict[str, object] = {}
+        if element.get(_XML_ID):
+            changes["holder"] = element
+            if tag == _P:
+                changes["paragraph"] = element
+        if tag == _DIV:
+            if self.top is None:
+                changes["top"] = element
+            kind = element.get("type")
+            if kind == "chapter":
+                changes["chapter"] = element
+            elif kind == "section":
+                changes["section"] = element
+        elif tag == _NOTE and element.get("place") == "foot":
+            changes["in_note"] = True
+        elif tag == _TITLE_PAGE:
+            changes["in_title_page"] = True
+        if tag in _BLOCKS:
+            changes["block"] = element
+        return replace(self, **changes) if changes else self
+
+
 class _BookWalk:
     """One pass over a book in document order, keeping page, division and note state."""
 
@@ -267,38 +313,33 @@ class _BookWalk:
                                                             tuple[int, int]]]] = {}
         self.labels: dict[etree._Element, str] = {}
 
-    def walk(self, element: etree._Element, stack: tuple[etree._Element, ...]) -> None:
+    def walk(self, element: etree._Element, context: _Context) -> None:
         for child in element:
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if not isinstance(tag, str):
                 continue
-            if child.tag == f"{_T}pb":
+            if tag == _PB:
                 number = (child.get("n") or "").strip()
                 self.page = number or None
                 continue
-            if child.tag == f"{_T}div" and child.get("type") == "index":
+            if tag == _DIV and child.get("type") == "index":
                 continue  # the printed index is compared with ours, not indexed
-            kind = _NAME_TAGS.get(child.tag)
+            kind = _NAME_TAGS.get(tag)
             if kind and child.get("ref"):
-                self.record(child, kind, stack)
-            if child.tag == f"{_T}note":
+                self.record(child, kind, context)
+            if tag == _NOTE:
                 # a page break inside a footnote does not move the running text
                 saved = self.page
-                self.walk(child, (*stack, child))
+                self.walk(child, context.enter(child, tag))
                 self.page = saved
             else:
-                self.walk(child, (*stack, child))
+                self.walk(child, context.enter(child, tag))
 
-    def record(self, element: etree._Element, kind: str,
-               stack: tuple[etree._Element, ...]) -> None:
+    def record(self, element: etree._Element, kind: str, context: _Context) -> None:
         target = urls.register_kind(element.get("ref", "").split()[0])
         entry_id = target[1] if target else element.get("ref", "")
-        divisions = [e for e in stack if e.tag == f"{_T}div"]
-        chapter = next((d for d in reversed(divisions) if d.get("type") == "chapter"), None)
-        section = next((d for d in reversed(divisions) if d.get("type") == "section"), None)
-        top = divisions[0] if divisions else None
-        paragraph = next((e for e in reversed(stack) if e.tag == f"{_T}p" and e.get(_XML_ID)),
-                         None)
-        holder = next((e for e in reversed(stack) if e.get(_XML_ID)), None)
+        chapter, section, top = context.chapter, context.section, context.top
+        paragraph, holder = context.paragraph, context.holder
         own_id = element.get(_XML_ID)
         holder_id = holder.get(_XML_ID) if holder is not None else self.book.key
         expected = f"{holder_id}-n{self.counters.get(holder_id, 0) + 1}"
@@ -309,10 +350,10 @@ class _BookWalk:
             # the anchor stays the enclosing element, which the TEI file has
             self.counters[holder_id] = self.counters.get(holder_id, 0) + 1
             anchor, mention_id = holder_id, expected
-        block = next((e for e in reversed(stack) if e.tag in _BLOCKS), None)
+        block = context.block
         labelled = chapter if chapter is not None else top
         label = "" if labelled is not None else (
-            "title page" if any(e.tag == f"{_T}titlePage" for e in stack) else "front matter")
+            "title page" if context.in_title_page else "front matter")
         if labelled is not None:
             label = self.labels.get(labelled, "")
             if not label:
@@ -320,6 +361,7 @@ class _BookWalk:
                 label = text_of(head) if head is not None else (
                     labelled.get("type", "").replace("-", " ").capitalize())
                 self.labels[labelled] = label
+        surface = text_of(element)
         self.ordinal += 1
         self.mentions.append(Mention(
             book=self.book.key, kind=target[0] if target else kind,
@@ -332,10 +374,9 @@ class _BookWalk:
             section=section.get(_XML_ID) if section is not None else None,
             paragraph=paragraph.get(_XML_ID) if paragraph is not None else None,
             anchor=anchor, mention_id=mention_id, page=self.page,
-            in_note=any(e.tag == f"{_T}note" and e.get("place") == "foot" for e in stack),
-            surface=text_of(element),
-            kwic=self.kwic(block, element) if block is not None else Kwic("", text_of(element),
-                                                                          ""),
+            in_note=context.in_note,
+            surface=surface,
+            kwic=self.kwic(block, element) if block is not None else Kwic("", surface, ""),
             line=element.sourceline or 0,
         ))
 
@@ -442,7 +483,7 @@ def collect_mentions(book: BookInfo, tree: etree._ElementTree,
     walker = _BookWalk(book, ordinal_start)
     text = tree.getroot().find(f"{_T}text")
     if text is not None:
-        walker.walk(text, ())
+        walker.walk(text, _Context())
     return walker.mentions
 
 

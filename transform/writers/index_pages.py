@@ -472,21 +472,36 @@ def index_of_names(writer: SiteWriter, edition: Edition
                    ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
     """The index's HTML pages and its data files, as (site path, bytes) pairs."""
     index = collect_from_edition(edition)
+    return index_pages(writer, edition, index), index_data(writer, edition, index)
+
+
+def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex
+                ) -> list[tuple[str, bytes]]:
+    """The index's reading pages: a list per kind and a page per entry."""
     pages = IndexPages(writer, index, edition.targets)
     html: list[tuple[str, bytes]] = []
     for kind in KINDS:
         html.append(pages.list_page(kind))
         html.extend(pages.entry_page(entry) for entry in index.entries[kind])
+    return html
+
+
+def index_data(writer: SiteWriter, edition: Edition, index: NamesIndex
+               ) -> list[tuple[str, bytes]]:
+    """The index as data (TEI, JSON, CSV), its stylesheet, and the editors' reports."""
+    pages = IndexPages(writer, index, edition.targets)
+    files: list[tuple[str, bytes]] = []
     roth = next((b for b in edition.books if b.key == "rothstein"), None)
     if roth is not None:
         report = compare_printed(index, roth.tree, "rothstein")
-        html.append(pages.report_page(EDITORS_PRINTED, "Printed index reconciliation (editors)",
-                                      report.summary(), report.lines()))
+        files.append(pages.report_page(EDITORS_PRINTED,
+                                       "Printed index reconciliation (editors)",
+                                       report.summary(), report.lines()))
     found = coverage(index)
-    html.append(pages.report_page(EDITORS_COVERAGE, "Index coverage (editors)",
-                                  found.summary(), found.lines()))
-    data = [(DATA_FILES["tei"], to_tei_bytes(index)),
-            (DATA_FILES["json"], to_json(index, edition.targets)),
-            (DATA_FILES["csv"], to_csv(index, edition.targets)),
-            (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
-    return html, data
+    files.append(pages.report_page(EDITORS_COVERAGE, "Index coverage (editors)",
+                                   found.summary(), found.lines()))
+    files += [(DATA_FILES["tei"], to_tei_bytes(index)),
+              (DATA_FILES["json"], to_json(index, edition.targets)),
+              (DATA_FILES["csv"], to_csv(index, edition.targets)),
+              (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
+    return files
