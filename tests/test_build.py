@@ -208,3 +208,16 @@ def test_a_failing_job_leaves_the_old_site_and_no_staging(
             build_site(out, FIXTURE_TEI, workers=workers)
         assert site_files(out) == before
         assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_validator_that_breaks_stops_the_build(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 workers: int) -> None:
+    def broken(paths: list[Path], tei_all: bool = False) -> Report:
+        raise RuntimeError("the validator broke")
+
+    monkeypatch.setattr("transform.validate.validate_paths", broken)
+    with pytest.raises(RuntimeError, match="the validator broke"):
+        build_site(tmp_path / "build", FIXTURE_TEI, workers=workers)
+    assert list(tmp_path.iterdir()) == []

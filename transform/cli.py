@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import sys
@@ -123,6 +124,8 @@ def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
                    "`edition validate` lists them", err=True)
     if strict and result.diagnostics:
         sys.exit(1)
+    # the command ends here: spare the collector a last walk over the parsed books
+    gc.freeze()
 
 
 @main.command()
@@ -192,7 +195,8 @@ def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverag
               help="Instead: add every current xml:id to the manifests in tei/ids/.")
 def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: bool) -> None:
     """Cite a passage: REF is an xml:id (roth-ch3-s2-p14) or book:page (rothstein:58)."""
-    from transform import cite as citing, ids_manifest
+    from transform import cite as citing
+    from transform import ids_manifest
 
     if update_ids:
         report = ids_manifest.update(tei_dir)

@@ -32,7 +32,6 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
-from transform.names_index.model import NamesIndex
 from transform.writers.citing import CITE_DATA, SiteCitations
 from transform.writers.collect import (
     REGISTER_FILES,
@@ -46,8 +45,9 @@ from transform.writers.engine import PageAnchor, RenderContext, Renderer
 from transform.writers.index_pages import (
     anchor_mentions,
     collect_from_edition,
-    index_data,
+    index_exports,
     index_pages,
+    index_reports,
 )
 from transform.writers.pages import (
     BookChoice,
@@ -495,17 +495,16 @@ class SiteJobs:
     prepared before them, so they run side by side in forked processes (or one
     after the other in this one)."""
 
-    ORDER = ("search", "index", "reading", "index_data", "downloads", "dts", "sources")
+    ORDER = ("index", "search", "reading", "dts", "downloads", "sources")
     LABELS: ClassVar[dict[str, str]] = {
-        "index": "index of names", "index_data": "index of names as data, editors' reports",
+        "index": "index of names",
         "search": "search index", "downloads": "downloads (text, EPUB)",
         "reading": "rendering the reading pages", "dts": "DTS and citation data",
         "sources": "TEI sources and static files"}
 
-    def __init__(self, edition: Edition, writer: SiteWriter, names: NamesIndex,
-                 inputs: list[Path], sink: SiteFiles) -> None:
+    def __init__(self, edition: Edition, writer: SiteWriter, inputs: list[Path],
+                 sink: SiteFiles) -> None:
         self.edition = edition
-        self.names = names  # the index of names, collected once for every job
         self.writer = writer
         self.inputs = inputs
         self.sink = sink
@@ -540,18 +539,14 @@ class SiteJobs:
         return output
 
     def job_index(self) -> JobOutput:
+        """The index of names: collected here (only this job needs it), then its pages,
+        the editors' reports, the name cards and the data files."""
+        names = collect_from_edition(self.edition)
         output = JobOutput()
-        html = index_pages(self.writer, self.edition, self.names)
+        html = index_pages(self.writer, self.edition, names)
+        html += index_reports(self.writer, self.edition, names)
         output.add_pages([RenderedPage(path, payload) for path, payload in html])
-        return output
-
-    def job_index_data(self) -> JobOutput:
-        output = JobOutput()
-        files = index_data(self.writer, self.edition, self.names)
-        output.add_pages([RenderedPage(path, payload) for path, payload in files
-                          if path.endswith(".html")])
-        output.files += [(path, payload) for path, payload in files
-                         if not path.endswith(".html")]
+        output.files += self._cached("index-data", lambda: index_exports(self.edition, names))
         output.files.append((urls.NAMES_SCRIPT, self.writer.names_script()))
         return output
 
@@ -657,37 +652,53 @@ def _validate_timed(paths: list[Path]) -> ValidationReport:
 class Validation:
     """Validation of the inputs, begun before anything else is read.
 
-    With several workers it runs in a forked process of its own, beside the
-    collection and the jobs; `report()` waits for it. The build writes nothing
-    where anyone can see it until `report()` has found no error.
+    With several workers it runs in a forked process of its own (a plain
+    process and a pipe: no threads in this one, so the jobs' fork that follows
+    is safe), beside the collection and the jobs; `report()` waits for it. The
+    build writes nothing where anyone can see it until `report()` found no error.
     """
 
     def __init__(self, inputs: list[Path], workers: int) -> None:
-        self._pool = None
-        self._pending = None
+        self._process = None
+        self._pipe = None
         self._report: ValidationReport | None = None
-        if _forking(workers):
-            import multiprocessing
-
-            self._pool = multiprocessing.get_context("fork").Pool(1)
-            self._pending = self._pool.apply_async(_validate_timed, (inputs,))
-        else:
+        if not _forking(workers):
             self._report = _validate_timed(inputs)
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_validate_into, args=(inputs, sender),
+                                        name="edition-validation", daemon=True)
+        self._process.start()
+        sender.close()
+        self._pipe = receiver
 
     def report(self) -> ValidationReport:
         if self._report is None:
-            assert self._pending is not None and self._pool is not None
+            assert self._pipe is not None
             try:
-                self._report = self._pending.get()
+                outcome = self._pipe.recv()
+            except EOFError:
+                raise BuildError("validation stopped without a report (its process died); "
+                                 "run `edition validate` to see why") from None
             finally:
                 self.close()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            self._report = outcome
         return self._report
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.terminate()
+            self._process.join()
+            self._process = None
 
     def stop_on_errors(self) -> ValidationReport:
         found = self.report()
@@ -695,6 +706,16 @@ class Validation:
             raise BuildError(f"validation found {len(found.errors)} error(s); nothing was "
                              "written", found.errors)
         return found
+
+
+def _validate_into(inputs: list[Path], sender: object) -> None:
+    """The validation process: its report (or what stopped it) into the pipe."""
+    try:
+        outcome: object = _validate_timed(inputs)
+    except Exception as error:  # noqa: BLE001 the parent raises it
+        outcome = error
+    sender.send(outcome)  # type: ignore[attr-defined]
+    sender.close()  # type: ignore[attr-defined]
 
 
 def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = None,
@@ -763,7 +784,6 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
             raise
         writer = SiteWriter(edition, date, edition_version())
         anchor_mentions(edition)  # each name link gets an id: the index's locators land on it
-        names = collect_from_edition(edition)
         stage("collection")
 
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -771,7 +791,7 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
         try:
             staging.chmod(0o755)
             previous = out if (out / SITE_MARKER).is_file() else None
-            jobs = SiteJobs(edition, writer, names, inputs, SiteFiles(staging, previous))
+            jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous))
             names = list(SiteJobs.ORDER)
             say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
                                          for b in edition.books)

@@ -1,9 +1,10 @@
 """The index of names in the site: list pages (A–Z, filter), one page per entry, data, reports.
 
-`index_of_names(writer, edition)` is what `edition build` calls: it collects
-the index from the books the site has already parsed (and the registers),
-and returns the pages (path → HTML bytes) and the data files (TEI, JSON,
-CSV; a stylesheet). Every locator links to its mention's anchor on the
+`edition build` collects the index once (`collect_from_edition`: from the
+books the site has already parsed, and the registers), then, in jobs that may
+run side by side, makes the pages (`index_pages`: path → HTML bytes), the
+editors' reports (`index_reports`) and the data files (`index_exports`: TEI,
+JSON, CSV; a stylesheet). Every locator links to its mention's anchor on the
 reading page that shows it (the site's own map of xml:id → page). The
 editors' reports (printed-index reconciliation, coverage) are written under
 `index/editors/` and linked from no reader's page.
@@ -468,13 +469,6 @@ def collect_from_edition(edition: Edition) -> NamesIndex:
                        registers)
 
 
-def index_of_names(writer: SiteWriter, edition: Edition
-                   ) -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
-    """The index's HTML pages and its data files, as (site path, bytes) pairs."""
-    index = collect_from_edition(edition)
-    return index_pages(writer, edition, index), index_data(writer, edition, index)
-
-
 def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex
                 ) -> list[tuple[str, bytes]]:
     """The index's reading pages: a list per kind and a page per entry."""
@@ -486,9 +480,9 @@ def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex
     return html
 
 
-def index_data(writer: SiteWriter, edition: Edition, index: NamesIndex
-               ) -> list[tuple[str, bytes]]:
-    """The index as data (TEI, JSON, CSV), its stylesheet, and the editors' reports."""
+def index_reports(writer: SiteWriter, edition: Edition, index: NamesIndex
+                  ) -> list[tuple[str, bytes]]:
+    """The editors' reports: the printed index reconciled with ours, and coverage."""
     pages = IndexPages(writer, index, edition.targets)
     files: list[tuple[str, bytes]] = []
     roth = next((b for b in edition.books if b.key == "rothstein"), None)
@@ -500,8 +494,13 @@ def index_data(writer: SiteWriter, edition: Edition, index: NamesIndex
     found = coverage(index)
     files.append(pages.report_page(EDITORS_COVERAGE, "Index coverage (editors)",
                                    found.summary(), found.lines()))
-    files += [(DATA_FILES["tei"], to_tei_bytes(index)),
-              (DATA_FILES["json"], to_json(index, edition.targets)),
-              (DATA_FILES["csv"], to_csv(index, edition.targets)),
-              (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
     return files
+
+
+def index_exports(edition: Edition, index: NamesIndex) -> list[tuple[str, bytes]]:
+    """The index as data (TEI, JSON, CSV) and the index pages' stylesheet."""
+    return [(DATA_FILES["tei"], to_tei_bytes(index)),
+            (DATA_FILES["json"], to_json(index, edition.targets)),
+            (DATA_FILES["csv"], to_csv(index, edition.targets)),
+            (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
+
