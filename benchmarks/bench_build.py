@@ -119,11 +119,14 @@ def main() -> None:
         wall = situations(args.runs, args.tei_dir, scratch, args.jobs)
         os.environ["EDITION_CACHE"] = "off"
         stages: dict[str, list[float]] = {}
+        writing: dict[str, list[float]] = {}
         result = None
         for _ in range(args.runs):
             result = build_site(scratch / "in-process", args.tei_dir, workers=args.jobs)
             for stage, seconds in result.stages.items():
                 stages.setdefault(stage, []).append(seconds)
+            for stage, seconds in result.writing.items():
+                writing.setdefault(stage, []).append(seconds)
     assert result is not None
     workers = args.jobs or default_jobs()
     print(f"edition build, {args.runs} runs, {os.cpu_count()} CPUs, {workers} worker(s), "
@@ -133,7 +136,9 @@ def main() -> None:
               f"{statistics.median(values):.2f} s, best {min(values):.2f} s")
     print("  in one process, cache off, jobs side by side (medians):")
     for stage, values in stages.items():
-        print(f"    {stage:<11} {statistics.median(values):.3f} s  best {min(values):.3f} s")
+        wrote = (f"  (writing {statistics.median(writing[stage]):.3f} s)"
+                 if stage in writing else "")
+        print(f"    {stage:<11} {statistics.median(values):.3f} s  best {min(values):.3f} s{wrote}")
     print(f"  floor (lxml parse + serialise of every TEI file): {floor(args.tei_dir):.3f} s")
     engine = engine_only(args.tei_dir, args.runs)
     print(f"  rendering table alone, both books, HTML serialised: median "

@@ -96,6 +96,7 @@ class BuildResult:
     pages_per_book: dict[str, int] = field(default_factory=dict)
     printed_pages: dict[str, int] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
+    writing: dict[str, float] = field(default_factory=dict)  # per job, part of its stage
     reused: int = 0
     wall: float = 0.0
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -103,8 +104,10 @@ class BuildResult:
 
     def summary(self) -> str:
         books = ", ".join(f"{k} {v}" for k, v in self.pages_per_book.items())
-        stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.stages.items()
-                           if k not in ("start", "jobs"))
+        stages = ", ".join(
+            f"{k} {v:.2f} s" + (f" (writing {self.writing[k]:.2f} s)" if k in self.writing
+                                else "")
+            for k, v in self.stages.items() if k not in ("start", "jobs"))
         return (f"wrote {self.out}: {self.pages} pages ({books}), {self.files} files, "
                 f"{self.bytes / 1e6:.2f} MB ({self.html_bytes / 1e6:.2f} MB HTML), "
                 f"{self.reused} unchanged file(s) kept from the previous build; "
@@ -482,7 +485,8 @@ class JobReport:
     """A finished job as the parent process sees it (no payloads: they are on disk)."""
 
     name: str
-    seconds: float
+    seconds: float  # the whole job, writing included
+    writing: float  # of which writing its files (or linking the unchanged ones)
     files: int
     bytes: int
     reused: int
@@ -514,9 +518,11 @@ class SiteJobs:
         seen = len(self.writer.diagnostics)
         output: JobOutput = getattr(self, f"job_{name}")()
         output.diagnostics = self.writer.diagnostics[seen:]  # this job's (the writer is shared)
+        made = time.perf_counter()
         count, size, reused = self.sink.write(output.files)
         output.files = []
-        return JobReport(name, time.perf_counter() - started, count, size, reused, output)
+        done = time.perf_counter()
+        return JobReport(name, done - started, done - made, count, size, reused, output)
 
     def job_reading(self) -> JobOutput:
         writer, output = self.writer, JobOutput()
@@ -818,6 +824,7 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
     for name in names:
         report = reports[name]
         result.stages[name] = report.seconds
+        result.writing[name] = report.writing
         result.files += report.files
         result.bytes += report.bytes
         result.reused += report.reused
