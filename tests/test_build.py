@@ -221,3 +221,16 @@ def test_a_validator_that_breaks_stops_the_build(tmp_path: Path,
     with pytest.raises(RuntimeError, match="the validator broke"):
         build_site(tmp_path / "build", FIXTURE_TEI, workers=workers)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_in_the_old_site_is_never_taken_over(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    css = out / "static" / "edition.css"
+    outside = tmp_path / "outside.css"
+    outside.write_bytes(css.read_bytes())  # the same bytes, but not the site's file
+    css.unlink()
+    css.symlink_to(outside)
+    result = build_site(out, FIXTURE_TEI)
+    assert not css.is_symlink() and css.stat().st_ino != outside.stat().st_ino
+    assert result.reused == result.files - 1

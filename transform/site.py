@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -455,9 +456,11 @@ class SiteFiles:
             return False
         old = self.previous / relative_path
         try:
-            if old.stat().st_size != len(payload) or old.read_bytes() != payload:
+            info = old.lstat()  # a regular file of the old site's own, never a link out of it
+            if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload) \
+                    or old.read_bytes() != payload:
                 return False
-            os.link(old, target)
+            os.link(old, target, follow_symlinks=False)
         except OSError:
             return False
         return True
