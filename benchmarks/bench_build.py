@@ -44,6 +44,15 @@ EDIT_FILE = "rothstein-history-ussr.xml"
 EDIT_FROM = "<p xml:id=\"roth-ch3-s2-p14\">"
 
 
+def calibration() -> float:
+    """A fixed pure-Python loop: how fast this machine is right now (shared machines vary)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def command(tei_dir: Path, out: Path, cache: Path, jobs: int | None) -> float:
     argv = [sys.executable, "-m", "transform", "build", "--out", str(out),
             "--tei-dir", str(tei_dir)] + (["--jobs", str(jobs)] if jobs else [])
@@ -114,6 +123,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    before = calibration()
     with tempfile.TemporaryDirectory() as name:
         scratch = Path(name)
         wall = situations(args.runs, args.tei_dir, scratch, args.jobs)
@@ -129,8 +139,11 @@ def main() -> None:
                 writing.setdefault(stage, []).append(seconds)
     assert result is not None
     workers = args.jobs or default_jobs()
+    after = calibration()
     print(f"edition build, {args.runs} runs, {os.cpu_count()} CPUs, {workers} worker(s), "
           f"tei: {args.tei_dir}")
+    print(f"  machine check (a fixed Python loop, before and after): {before:.2f} s, "
+          f"{after:.2f} s; compare runs only when these agree")
     for situation, values in wall.items():
         print(f"  whole command, {situation:<5} (process start included): median "
               f"{statistics.median(values):.2f} s, best {min(values):.2f} s")
