@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -262,6 +262,7 @@ class IndexPages:
         self.writer = writer
         self.index = index
         self.targets = targets
+        self._columns: dict[tuple[str, str], tuple[BookLocators, ...]] = {}
 
     def mention_path(self, mention: Mention) -> str:
         return site_path(mention, self.targets)
@@ -274,17 +275,31 @@ class IndexPages:
                                   [(EDITION_TITLE, urls.HOME), *crumbs])
 
     def book_locators(self, entry: Entry, page: str) -> tuple[BookLocators, ...]:
-        columns = []
-        for book in self.index.books:
-            found = self.index.locators_of(entry, book.key)
-            columns.append(BookLocators(
-                book.key, book.short_author, sum(len(loc.mentions) for loc in found),
-                format_locators(found),
-                tuple(LocatorLink(prefix, loc.label, link(page, self.mention_path(
-                    loc.first)), f"{len(loc.mentions)} mention(s): "
-                    + "; ".join(dict.fromkeys(m.surface for m in loc.mentions)))
-                    for prefix, loc in zip(prefixes(found), found, strict=True))))
-        return tuple(columns)
+        """The entry's locators per book, linked from `page` (the list or the entry's)."""
+        return tuple(
+            replace(column, locators=tuple(replace(loc, href=link(page, loc.href))
+                                           for loc in column.locators))
+            for column in self._locator_columns(entry))
+
+    def _locator_columns(self, entry: Entry) -> tuple[BookLocators, ...]:
+        """The entry's locators per book with site paths for links: worked out once,
+        as the list page and the entry's page both show them."""
+        key = (entry.kind, entry.entry_id)
+        columns = self._columns.get(key)
+        if columns is None:
+            columns = tuple(self._book_column(entry, book.key, book.short_author)
+                            for book in self.index.books)
+            self._columns[key] = columns
+        return columns
+
+    def _book_column(self, entry: Entry, book: str, label: str) -> BookLocators:
+        found = self.index.locators_of(entry, book)
+        return BookLocators(
+            book, label, sum(len(loc.mentions) for loc in found), format_locators(found),
+            tuple(LocatorLink(prefix, loc.label, self.mention_path(loc.first),
+                              f"{len(loc.mentions)} mention(s): "
+                              + "; ".join(dict.fromkeys(m.surface for m in loc.mentions)))
+                  for prefix, loc in zip(prefixes(found), found, strict=True)))
 
     @staticmethod
     def meta(entry: Entry) -> str:
