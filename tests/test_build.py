@@ -234,3 +234,26 @@ def test_a_link_in_the_old_site_is_never_taken_over(tmp_path: Path) -> None:
     result = build_site(out, FIXTURE_TEI)
     assert not css.is_symlink() and css.stat().st_ino != outside.stat().st_ino
     assert result.reused == result.files - 1
+
+
+def test_an_edit_to_one_book_remakes_only_its_downloads(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("EDITION_CACHE", str(cache))
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    build_site(tmp_path / "build", tei)
+
+    def entries(job: str) -> set[str]:
+        return {p.name for p in cache.glob(f"{job}-*.zip")}
+
+    roth, carr = entries("downloads-rothstein"), entries("downloads-carr")
+    assert len(roth) == len(carr) == 1
+    book = tei / "carr-russian-revolution.xml"
+    book.write_text(book.read_text(encoding="utf-8").replace("The <orgName", "Then the <orgName"),
+                    encoding="utf-8")
+    build_site(tmp_path / "build", tei)
+    assert entries("downloads-rothstein") == roth  # taken from the cache
+    assert len(entries("downloads-carr") - carr) == 1  # made anew
+    text = (tmp_path / "build" / "downloads").glob("carr*.txt")
+    assert any("Then the" in p.read_text(encoding="utf-8") for p in text)

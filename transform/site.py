@@ -559,14 +559,15 @@ class SiteJobs:
         output.files.append((urls.NAMES_SCRIPT, self.writer.names_script()))
         return output
 
-    def _cached(self, job: str, make: Callable[[], list[tuple[str, bytes]]]
-                ) -> list[tuple[str, bytes]]:
-        """`make()`, or what it made before from the same TEI, code and parameters."""
+    def _cached(self, job: str, make: Callable[[], list[tuple[str, bytes]]],
+                inputs: list[Path] | None = None) -> list[tuple[str, bytes]]:
+        """`make()`, or what it made before from the same TEI (`inputs`, default all),
+        code and parameters."""
         from transform import buildcache
 
         info = self.writer.citations.info
         ids = sorted((self.inputs[0].parent / "ids").glob("*")) if self.inputs else []
-        key = buildcache.key_of(job, [*self.inputs, *ids], (
+        key = buildcache.key_of(job, [*(self.inputs if inputs is None else inputs), *ids], (
             info.title, info.version, info.date, os.environ.get("EDITION_BASE_URL", "")))
         files, _ = buildcache.cached(job, key, make)
         return files
@@ -577,11 +578,20 @@ class SiteJobs:
                                 *self._cached("dts", citations.dts_files)])
 
     def job_downloads(self) -> JobOutput:
-        from transform.writers.downloads import download_files
+        """Each book's text and EPUB, cached per book: an edit to one book leaves the
+        other's downloads as they were (they depend on it and the registers only)."""
+        from transform.writers.downloads import book_downloads
 
         info = self.writer.citations.info
-        return JobOutput(files=self._cached("downloads", lambda: download_files(
-            self.edition, info.title, info.version, info.date)))
+        registers = list(self.edition.register_files)
+        files: list[tuple[str, bytes]] = []
+        for book in self.edition.books:
+            files += self._cached(
+                f"downloads-{book.key}",
+                lambda book=book: book_downloads(self.edition, book, info.title,
+                                                 info.version, info.date),
+                [book.source, *registers])
+        return JobOutput(files=files)
 
     def job_search(self) -> JobOutput:
         from transform.writers.search import search_files, search_records

@@ -332,13 +332,3 @@ class SiteCitations:
 
         return tuple(Link(item.label, urls.relative(path, item.path))
                      for item in downloads_of(book))
-
-    def files(self) -> list[tuple[str, bytes]]:
-        """The data files of issue 8: citation templates, DTS, downloads, search index."""
-        from transform.writers.downloads import download_files
-        from transform.writers.search import search_files, search_records
-
-        return [(CITE_DATA, self.data_script()), *self.dts_files(),
-                *download_files(self.edition, self.info.title, self.info.version,
-                                self.info.date),
-                *search_files(search_records(self.edition, self.citer))]

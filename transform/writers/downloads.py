@@ -291,12 +291,12 @@ def _fixed_zip_times(payload: bytes, moment: dt.datetime) -> bytes:
     return buffer.getvalue()
 
 
-def download_files(edition: object, edition_title: str, version: str, date: str
-                   ) -> list[tuple[str, bytes]]:
-    files = []
+def book_downloads(edition: object, book: object, edition_title: str, version: str,
+                   date: str) -> list[tuple[str, bytes]]:
+    """One book's reading text and EPUB."""
     targets = edition.targets  # type: ignore[attr-defined]
-    for book in edition.books:  # type: ignore[attr-defined]
-        files.append((text_path(book.key),
-                      plain_text(book, edition_title, version, date).encode("utf-8")))
-        files.append((epub_path(book.key), epub(book, targets, edition_title, version, date)))
-    return files
+    return [(text_path(book.key),  # type: ignore[attr-defined]
+             plain_text(book, edition_title, version, date).encode("utf-8")),
+            (epub_path(book.key),  # type: ignore[attr-defined]
+             epub(book, targets, edition_title, version, date))]
+
