@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -258,11 +258,10 @@ def see_references(entry: Entry) -> list[SeeReference]:
 # ---------------------------------------------------------------------- books
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
+class _Context(NamedTuple):
     """Where the walk stands: what `record` needs of the element's ancestors.
 
-    Kept as the walk descends (one small object per element that changes it),
+    Kept as the walk descends (a new tuple only for an element that changes it),
     rather than searched for in the ancestors at every mention.
     """
 
@@ -276,26 +275,27 @@ class _Context:
     in_title_page: bool = False
 
     def enter(self, element: etree._Element, tag: str) -> _Context:
-        changes: dict[str, object] = {}
+        top, chapter, section, paragraph, holder, block, in_note, in_title_page = self
         if element.get(_XML_ID):
-            changes["holder"] = element
+            holder = element
             if tag == _P:
-                changes["paragraph"] = element
+                paragraph = element
         if tag == _DIV:
-            if self.top is None:
-                changes["top"] = element
+            if top is None:
+                top = element
             kind = element.get("type")
             if kind == "chapter":
-                changes["chapter"] = element
+                chapter = element
             elif kind == "section":
-                changes["section"] = element
+                section = element
         elif tag == _NOTE and element.get("place") == "foot":
-            changes["in_note"] = True
+            in_note = True
         elif tag == _TITLE_PAGE:
-            changes["in_title_page"] = True
+            in_title_page = True
         if tag in _BLOCKS:
-            changes["block"] = element
-        return replace(self, **changes) if changes else self
+            block = element
+        return _Context(top, chapter, section, paragraph, holder, block, in_note,
+                        in_title_page)
 
 
 class _BookWalk:
