@@ -14,6 +14,9 @@ TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 NSMAP = {"tei": TEI_NS}
 
+# The shared registers, beside the books in tei/: kind → file name.
+REGISTER_FILES = {"persons": "persons.xml", "places": "places.xml", "orgs": "orgs.xml"}
+
 
 @dataclass(frozen=True)
 class Book:

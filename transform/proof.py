@@ -22,11 +22,10 @@ from pathlib import Path
 from lxml import etree
 from wordfreq import zipf_frequency
 
-from transform.books import TEI_NS
+from transform.books import REGISTER_FILES, TEI_NS
 from transform.diagnostics import display_path
 from transform.xmlsafe import parse_tei
 
-REGISTER_FILES = ("persons.xml", "places.xml", "orgs.xml")
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 # Two words with one space between them, neither part of a hyphenated compound or of
 # a token with figures ("counter-revolutionary", "29th an").
@@ -149,7 +148,7 @@ def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
 def register_vocabulary(folder: Path) -> set[str]:
     """Every word of every name in the registers beside the book."""
     vocabulary: set[str] = set()
-    for name in REGISTER_FILES:
+    for name in REGISTER_FILES.values():
         path = folder / name
         if path.is_file():
             for text in parse_tei(path).getroot().itertext():

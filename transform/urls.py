@@ -12,6 +12,8 @@ import functools
 import posixpath
 import re
 
+from transform.books import REGISTER_FILES
+
 HOME = "index.html"
 ABOUT = "index.html#about"
 PAGES = "pages.html"
@@ -21,8 +23,8 @@ STYLESHEET = "static/edition.css"
 SCRIPT = "static/edition.js"
 
 # The index of names is built by a later stage (issue 7); these are its final URLs.
-REGISTER_KINDS = ("persons", "places", "orgs")
-_REGISTER_FILES = {f"{kind}.xml": kind for kind in REGISTER_KINDS}
+REGISTER_KINDS = tuple(REGISTER_FILES)
+_REGISTER_KINDS_BY_FILE = {name: kind for kind, name in REGISTER_FILES.items()}
 
 _CHAPTER_ID = re.compile(r"^[a-z]+-ch(\d+)$")
 
@@ -83,7 +85,7 @@ def register_kind(ref: str) -> tuple[str, str] | None:
     None if the pointer does not point into one of the registers.
     """
     file, sep, entry_id = ref.partition("#")
-    kind = _REGISTER_FILES.get(file.rpartition("/")[2])
+    kind = _REGISTER_KINDS_BY_FILE.get(file.rpartition("/")[2])
     if not sep or kind is None or not entry_id:
         return None
     return kind, entry_id

@@ -19,11 +19,10 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
-from transform.books import SCHEMA_DIR
+from transform.books import REGISTER_FILES, SCHEMA_DIR
 from transform.diagnostics import Diagnostic, Report, display_path
 from transform.xmlsafe import UnsafeXMLError, check_no_entities, safe_parser
 
-REGISTER_FILES = ("persons.xml", "places.xml", "orgs.xml")
 VALIDATION_NS = "urn:x-edition:validation"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
 SVRL = {"svrl": SVRL_NS}
@@ -242,7 +241,7 @@ def check_rules(files: list[ParsedFile], context: list[ParsedFile], report: Repo
     members = files + context
     for parsed in members:
         corpus.append(copy.deepcopy(parsed.tree.getroot()))
-    books = sum(1 for parsed in members if parsed.path.name not in REGISTER_FILES)
+    books = sum(1 for parsed in members if parsed.path.name not in REGISTER_FILES.values())
     corpus.set("books", str(books))
     rules = edition_rules()
     if rules.validate(etree.ElementTree(corpus)):
@@ -392,7 +391,7 @@ def validate_paths(paths: list[Path], tei_all: bool = False) -> Report:
         named = {p.path.resolve() for p in parsed_files}
         context = [
             parsed
-            for name in REGISTER_FILES
+            for name in REGISTER_FILES.values()
             if (folder / name).is_file() and (folder / name).resolve() not in named
             for parsed in [parse_file(folder / name, Report())]
             if parsed is not None

@@ -521,6 +521,7 @@ def listing(index: NamesIndex, kind: str) -> list[Entry | SeeReference]:
 
 
 def parse_registers(tei_dir: Path) -> dict[str, etree._ElementTree]:
+    """The registers that exist yet in `tei_dir`, parsed, by kind."""
     return {kind: parse_tei(tei_dir / name) for kind, name in REGISTER_FILES.items()
             if (tei_dir / name).exists()}
 

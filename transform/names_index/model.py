@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("persons", "places", "orgs")
+from transform.books import REGISTER_FILES
+
+KINDS = tuple(REGISTER_FILES)
 KIND_LABELS = {"persons": "People", "places": "Places", "orgs": "Organisations"}
-# The register file and the name element of each kind.
-REGISTER_FILES = {"persons": "persons.xml", "places": "places.xml", "orgs": "orgs.xml"}
+# The name element and the register's entry element of each kind.
 NAME_ELEMENTS = {"persons": "persName", "places": "placeName", "orgs": "orgName"}
 ENTRY_ELEMENTS = {"persons": "person", "places": "place", "orgs": "org"}
 

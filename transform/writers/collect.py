@@ -16,7 +16,8 @@ from pathlib import Path
 from lxml import etree
 
 from transform import urls
-from transform.books import BOOKS, NSMAP, TEI_NS, XML_NS, Book
+from transform.books import BOOKS, NSMAP, REGISTER_FILES, TEI_NS, XML_NS, Book
+from transform.names_index.collect import parse_registers
 from transform.xmlsafe import parse_tei
 
 _T = f"{{{TEI_NS}}}"
@@ -35,7 +36,6 @@ _LABELS = {
     "appendix": "Appendix", "about": "About this book", "illustrations": "Illustrations",
     "copyright": "Copyright", "dedication": "Dedication", "acknowledgements": "Acknowledgements",
 }
-REGISTER_FILES = {"persons": "persons.xml", "places": "places.xml", "orgs": "orgs.xml"}
 _xp_title = etree.XPath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[1]", namespaces=NSMAP)
 _xp_author = etree.XPath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:author[1]",
                          namespaces=NSMAP)
@@ -158,6 +158,7 @@ class Edition:
     registers: tuple[RegisterEntry, ...]
     register_files: tuple[Path, ...]
     targets: dict[str, str] = field(default_factory=dict)
+    register_trees: dict[str, etree._ElementTree] = field(default_factory=dict)  # by kind
 
 
 def _label(div: etree._Element, kind: str) -> str:
@@ -339,19 +340,14 @@ def _entry(kind: str, element: etree._Element) -> RegisterEntry:
     return RegisterEntry(kind, element.get(_XML_ID, ""), name, detail, description)
 
 
-def collect_registers(tei_dir: Path) -> tuple[tuple[RegisterEntry, ...], tuple[Path, ...]]:
-    """The registers' entries (those that exist yet), sorted by kind and id."""
-    entries: list[RegisterEntry] = []
-    files: list[Path] = []
-    for kind, filename in REGISTER_FILES.items():
-        path = tei_dir / filename
-        if not path.exists():
-            continue
-        files.append(path)
-        for element in _xp_entries(parse_tei(path)):
-            entries.append(_entry(kind, element))
-    entries.sort(key=lambda e: (e.kind, e.entry_id))
-    return tuple(entries), tuple(files)
+def collect_registers(tei_dir: Path, parsed: dict[str, etree._ElementTree] | None = None
+                      ) -> tuple[tuple[RegisterEntry, ...], tuple[Path, ...]]:
+    """The registers' entries (those that exist yet), sorted by kind and id, and their
+    files; `parsed` is `parse_registers(tei_dir)` when the caller has it already."""
+    parsed = parse_registers(tei_dir) if parsed is None else parsed
+    entries = sorted((_entry(kind, element) for kind, tree in parsed.items()
+                      for element in _xp_entries(tree)), key=lambda e: (e.kind, e.entry_id))
+    return tuple(entries), tuple(tei_dir / REGISTER_FILES[kind] for kind in parsed)
 
 
 def book_paths(tei_dir: Path) -> list[tuple[Book, Path]]:
@@ -363,7 +359,8 @@ def book_paths(tei_dir: Path) -> list[tuple[Book, Path]]:
 def collect_edition(tei_dir: Path) -> Edition:
     """Read every book and register in `tei_dir` and map each xml:id to its page."""
     books = tuple(collect_book(book, path) for book, path in book_paths(tei_dir))
-    registers, register_files = collect_registers(tei_dir)
+    parsed = parse_registers(tei_dir)
+    registers, register_files = collect_registers(tei_dir, parsed)
     targets: dict[str, str] = {}
     for book in books:
         for division in (book.home, *book.divisions):
@@ -375,4 +372,4 @@ def collect_edition(tei_dir: Path) -> Edition:
         root_id = book.tree.getroot().get(_XML_ID)
         if root_id:
             targets.setdefault(root_id, book.home.path)
-    return Edition(books, registers, register_files, targets)
+    return Edition(books, registers, register_files, targets, parsed)

@@ -38,7 +38,6 @@ from transform.names_index.model import (
 from transform.names_index.printed import compare_printed
 from transform.names_index.sorting import fold, initial
 from transform.writers.pages import Chrome, Link
-from transform.xmlsafe import parse_tei
 
 if TYPE_CHECKING:
     from transform.site import SiteWriter
@@ -474,14 +473,9 @@ def anchor_mentions(edition: Edition) -> int:
 
 
 def collect_from_edition(edition: Edition) -> NamesIndex:
-    """The index from the books the site has parsed and the registers beside them."""
-    registers = {}
-    for path in edition.register_files:
-        kind = next((k for k, name in REGISTER_FILES.items() if name == path.name), None)
-        if kind:
-            registers[kind] = parse_tei(path)
+    """The index from the books and registers the site has parsed."""
     return build_index([(book_info(book.spec), book.tree) for book in edition.books],
-                       registers)
+                       edition.register_trees)
 
 
 def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex
