@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_TEI = FIXTURES / "site" / "tei"  # two small books and their registers
+NAMES_FIXTURE_TEI = FIXTURES / "names_index" / "tei"
 
 
 @pytest.fixture
@@ -30,6 +32,55 @@ def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("EDITION_CACHE", None)
     else:
         os.environ["EDITION_CACHE"] = saved
+
+
+# ------------------------------------------------------------------ built sites
+# Each site is built once per session and shared: tests only read it (a test that
+# needs to change a site copies it first).
+
+
+def _built(factory: pytest.TempPathFactory, name: str, tei_dir: Path,
+           validate: bool = True) -> Path:
+    from transform.site import build_site
+
+    out = factory.mktemp(name) / "site"
+    build_site(out, tei_dir, validate=validate)
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
+    """The site of the fixture books (tests/fixtures/site/tei)."""
+    return _built(tmp_path_factory, "fixture-site", FIXTURE_TEI)
+
+
+@pytest.fixture(scope="session")
+def names_site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
+    """The site of the names-index fixture; not validated: it points two names to
+    entries no register has, for the coverage report."""
+    return _built(tmp_path_factory, "names-site", NAMES_FIXTURE_TEI, validate=False)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
+    """The site of the real books in tei/ (skipped until both are there)."""
+    from transform.books import TEI_DIR
+    from transform.writers.collect import book_paths
+
+    if {book.key for book, _ in book_paths(TEI_DIR)} != {"rothstein", "carr"}:
+        pytest.skip("both books are not yet in tei/")
+    return _built(tmp_path_factory, "real-site", TEI_DIR)
+
+
+@pytest.fixture(scope="session")
+def citer() -> object:
+    """The citations of the fixture books, as the site built from them gives them."""
+    from transform.cite import Citer, current_edition
+    from transform.site import EDITION_TITLE, edition_version
+    from transform.writers.collect import collect_edition
+
+    edition = collect_edition(FIXTURE_TEI)
+    return Citer(edition, current_edition(edition, "", EDITION_TITLE, edition_version()))
 
 
 # ------------------------------------------------------------------ browser tests

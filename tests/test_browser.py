@@ -10,20 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
-from transform.site import build_site
-from transform.writers.collect import book_paths
-
 pytestmark = pytest.mark.browser
-
-FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build_site(out, FIXTURE_TEI)
-    return out
 
 
 class Reader:
@@ -167,17 +154,6 @@ def test_without_javascript_notes_and_links_still_work(reader_without_js: Reader
     assert "/pages.html" in page.url
     page.click("#rothstein-p2 a")
     assert page.url.endswith("rothstein/ch01.html#p2")
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site of the real books, built once for the tests of this module that read it."""
-    books = {book.key for book, _ in book_paths(TEI_DIR)}
-    if books != {"rothstein", "carr"}:
-        pytest.skip("both books are not yet in tei/")
-    out = tmp_path_factory.mktemp("real-browser") / "site"
-    build_site(out, TEI_DIR, validate=False)
-    return out
 
 
 @pytest.mark.corpus

@@ -11,26 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from transform.cite import Citer, current_edition
-from transform.site import EDITION_TITLE, build_site, edition_version
-from transform.writers.collect import collect_edition
+from transform.cite import Citer
+from transform.site import build_site
 
 pytestmark = pytest.mark.browser
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("cite-browser") / "site"
-    build_site(out, FIXTURE_TEI)
-    return out
-
-
-@pytest.fixture(scope="module")
-def citer() -> Citer:
-    edition = collect_edition(FIXTURE_TEI)
-    return Citer(edition, current_edition(edition, "", EDITION_TITLE, edition_version()))
 
 
 def test_copy_gives_the_citation_with_its_pages(browser: object, site: Path,

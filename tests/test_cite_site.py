@@ -10,25 +10,11 @@ import pytest
 from lxml import html
 
 from transform.books import TEI_DIR
-from transform.cite import STYLES, Citer, current_edition
-from transform.site import EDITION_TITLE, build_site, edition_version
+from transform.cite import STYLES, Citer
+from transform.site import build_site
 from transform.writers.citing import CITE_DATA, book_templates, fill, passage_values
-from transform.writers.collect import collect_edition
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("cite-site") / "site"
-    build_site(out, FIXTURE_TEI)
-    return out
-
-
-@pytest.fixture(scope="module")
-def citer() -> Citer:
-    edition = collect_edition(FIXTURE_TEI)
-    return Citer(edition, current_edition(edition, "", EDITION_TITLE, edition_version()))
 
 
 def meta(page: html.HtmlElement) -> dict[str, list[str]]:

@@ -7,18 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from transform.site import build_site
-
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("names-browser") / "site"
-    build_site(out, FIXTURE, validate=False)
-    return out
 
 
 def visible_rows(page: object) -> list[str]:
@@ -28,12 +18,12 @@ def visible_rows(page: object) -> list[str]:
         ".map(r => r.textContent.trim().split(/\\s+/).slice(0, 2).join(' '))")
 
 
-def test_filter_narrows_the_list(browser: object, site: Path) -> None:
+def test_filter_narrows_the_list(browser: object, names_site: Path) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((site / "index" / "persons.html").as_uri())
+    page.goto((names_site / "index" / "persons.html").as_uri())
     assert page.is_visible("#index-filter")
     everyone = visible_rows(page)
     assert len(everyone) == 13  # 11 mentioned people and two see-references
@@ -49,18 +39,18 @@ def test_filter_narrows_the_list(browser: object, site: Path) -> None:
     page.close()
 
 
-def test_without_javascript_the_list_is_whole(browser: object, site: Path) -> None:
+def test_without_javascript_the_list_is_whole(browser: object, names_site: Path) -> None:
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     page = context.new_page()
-    page.goto((site / "index" / "persons.html").as_uri())
+    page.goto((names_site / "index" / "persons.html").as_uri())
     assert not page.is_visible("#index-filter")
     assert len(visible_rows(page)) == 13
     context.close()
 
 
-def test_a_locator_leads_to_the_name(browser: object, site: Path) -> None:
+def test_a_locator_leads_to_the_name(browser: object, names_site: Path) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto((site / "index" / "persons" / "lenin.html").as_uri())
+    page.goto((names_site / "index" / "persons" / "lenin.html").as_uri())
     page.click("div.locators a:text-is('187–8')")
     assert page.url.endswith("rothstein/ch03.html#roth-ch3-p7-n1")
     target = page.locator(":target")

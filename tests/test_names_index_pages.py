@@ -9,22 +9,12 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from transform.books import TEI_DIR
-from transform.site import build_site
 from transform.writers.checks import check_links
-from transform.writers.collect import book_paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
 # the fixture points two names to entries no register has (for the coverage report)
 DELIBERATELY_BROKEN = {"carr/ch01.html: ../index/orgs/ghost.html: no such file",
                        "rothstein/ch03.html: ../index/persons/stalin.html: no such file"}
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("names") / "site"
-    build_site(out, FIXTURE, validate=False)
-    return out
 
 
 def page(site: Path, path: str) -> etree._ElementTree:
@@ -36,33 +26,33 @@ def resolve(site: Path, from_page: str, href: str) -> tuple[str, str]:
     return posixpath.normpath(posixpath.join(posixpath.dirname(from_page), path)), fragment
 
 
-def test_pages_are_written(site: Path) -> None:
+def test_pages_are_written(names_site: Path) -> None:
     for path in ("index/persons.html", "index/places.html", "index/orgs.html",
                  "index/persons/lenin.html", "index/places/petrograd.html",
                  "index/orgs/times.html", "index/names-index.xml", "index/names-index.json",
                  "index/names-index.csv", "index/editors/printed-index.html",
                  "index/editors/coverage.html"):
-        assert (site / path).is_file(), path
+        assert (names_site / path).is_file(), path
 
 
-def test_site_links_resolve(site: Path) -> None:
-    broken, checked = check_links(site)
+def test_site_links_resolve(names_site: Path) -> None:
+    broken, checked = check_links(names_site)
     assert checked > 500
     assert {b.format() for b in broken} == DELIBERATELY_BROKEN
 
 
-def test_every_locator_link_resolves_to_the_mention(site: Path) -> None:
+def test_every_locator_link_resolves_to_the_mention(names_site: Path) -> None:
     """Every locator and KWIC link lands on the name's own link in the reading page."""
     checked = 0
-    for entry_page in sorted((site / "index").glob("*/*.html")):
-        rel = entry_page.relative_to(site).as_posix()
+    for entry_page in sorted((names_site / "index").glob("*/*.html")):
+        rel = entry_page.relative_to(names_site).as_posix()
         kind, entry_id = rel.split("/")[1], entry_page.stem
         if kind == "editors":
             continue
-        for link in page(site, rel).xpath("//div[contains(@class,'locators')]//a | "
+        for link in page(names_site, rel).xpath("//div[contains(@class,'locators')]//a | "
                                           "//ol[@class='kwic']//a"):
-            target, fragment = resolve(site, rel, link.get("href"))
-            anchors = page(site, target).xpath(f"//*[@id='{fragment}']")
+            target, fragment = resolve(names_site, rel, link.get("href"))
+            anchors = page(names_site, target).xpath(f"//*[@id='{fragment}']")
             assert len(anchors) == 1, (rel, link.get("href"))
             # the fragment is the mention itself: the name's link in the reading text
             assert anchors[0].tag == "a", (rel, link.get("href"))
@@ -71,26 +61,26 @@ def test_every_locator_link_resolves_to_the_mention(site: Path) -> None:
     assert checked > 40
 
 
-def test_html_agrees_with_the_json_export(site: Path) -> None:
-    data = json.loads((site / "index" / "names-index.json").read_text(encoding="utf-8"))
+def test_html_agrees_with_the_json_export(names_site: Path) -> None:
+    data = json.loads((names_site / "index" / "names-index.json").read_text(encoding="utf-8"))
     for kind, records in data["entries"].items():
         for record in records:
             rel = f"index/{kind}/{record['id']}.html"
-            columns = page(site, rel).xpath("//div[contains(@class,'books-side')]"
+            columns = page(names_site, rel).xpath("//div[contains(@class,'books-side')]"
                                             "[contains(@class,'locators')]/div")
             assert len(columns) == len(data["books"])
             for column, book in zip(columns, data["books"], strict=True):
                 links = column.xpath("a")
                 expected = record["locators"][book["key"]]
                 assert [a.text for a in links] == [loc["label"] for loc in expected]
-                assert [resolve(site, rel, a.get("href")) for a in links] == [
+                assert [resolve(names_site, rel, a.get("href")) for a in links] == [
                     tuple(loc["href"].split("#")) for loc in expected]
                 text = " ".join(column.xpath("string(.)").split())
                 assert text.endswith(record["locator_text"][book["key"]] or "not mentioned")
 
 
-def test_lenin_entry_page(site: Path) -> None:
-    tree = page(site, "index/persons/lenin.html")
+def test_lenin_entry_page(names_site: Path) -> None:
+    tree = page(names_site, "index/persons/lenin.html")
     assert tree.findtext(".//h1") == "Lenin, Vladimir Ilyich"
     columns = [" ".join(c.xpath("string(.)").split()) for c in tree.xpath(
         "//div[contains(@class,'books-side')][contains(@class,'locators')]/div")]
@@ -104,8 +94,8 @@ def test_lenin_entry_page(site: Path) -> None:
         tree.xpath("string(//dl)").split())
 
 
-def test_list_page_has_az_filter_and_see_references(site: Path) -> None:
-    tree = page(site, "index/places.html")
+def test_list_page_has_az_filter_and_see_references(names_site: Path) -> None:
+    tree = page(names_site, "index/places.html")
     assert tree.xpath("//ul[@class='az']/li/a/@href") == [
         "#letter-L", "#letter-P", "#letter-S", "#letter-T"]
     # without JS the filter stays hidden and the list is a plain long list
@@ -119,19 +109,16 @@ def test_list_page_has_az_filter_and_see_references(site: Path) -> None:
     assert len(tree.xpath("//svg//circle")) == 1 or not tree.xpath("//svg")
 
 
-def test_editors_reports_are_not_linked_from_reading_pages(site: Path) -> None:
-    report = (site / "index" / "editors" / "printed-index.html").read_text(encoding="utf-8")
+def test_editors_reports_are_not_linked_from_reading_pages(names_site: Path) -> None:
+    report = (names_site / "index" / "editors" / "printed-index.html").read_text(encoding="utf-8")
     assert "our page = printed page +2" in report
-    for reading in (site / "rothstein").glob("*.html"):
+    for reading in (names_site / "rothstein").glob("*.html"):
         assert "editors/" not in reading.read_text(encoding="utf-8")
 
 
 @pytest.mark.corpus
-def test_real_index_pages(tmp_path: Path) -> None:
-    if not book_paths(TEI_DIR):
-        pytest.skip("no book TEI in tei/")
-    out = tmp_path / "site"
-    build_site(out, TEI_DIR, validate=False)
+def test_real_index_pages(real_site: Path) -> None:
+    out = real_site  # read only
     data = json.loads((out / "index" / "names-index.json").read_text(encoding="utf-8"))
     for kind, records in data["entries"].items():
         assert (out / "index" / f"{kind}.html").is_file()
@@ -151,18 +138,18 @@ def test_real_index_pages(tmp_path: Path) -> None:
                 rel, link.get("href"))
 
 
-def test_unmentioned_entries_stay_out_of_the_lists(site: Path) -> None:
-    people = (site / "index" / "persons.html").read_text(encoding="utf-8")
+def test_unmentioned_entries_stay_out_of_the_lists(names_site: Path) -> None:
+    people = (names_site / "index" / "persons.html").read_text(encoding="utf-8")
     assert "Nobody, Never" not in people
     assert "Lenin, Vladimir Ilyich" in people
     # the entry page exists all the same (the register may be linked to it)
-    assert (site / "index" / "persons" / "nobody.html").is_file()
+    assert (names_site / "index" / "persons" / "nobody.html").is_file()
 
 
-def test_tei_export_in_the_site_points_into_the_tei_files(site: Path) -> None:
+def test_tei_export_in_the_site_points_into_the_tei_files(names_site: Path) -> None:
     """The mention ids the site gives name links live in the HTML only: the TEI export
     points to xml:ids the TEI files have, and the TEI copied into the site is unchanged."""
-    index = etree.parse(str(site / "index" / "names-index.xml"))
+    index = etree.parse(str(names_site / "index" / "names-index.xml"))
     ids: dict[str, set[str]] = {}
     targets = index.xpath("//tei:list[@type='locators']//tei:ref/@target",
                           namespaces={"tei": "http://www.tei-c.org/ns/1.0"})
@@ -170,7 +157,7 @@ def test_tei_export_in_the_site_points_into_the_tei_files(site: Path) -> None:
     for target in " ".join(targets).split():
         file, _, fragment = target.partition("#")
         if file not in ids:
-            copy = (site / "tei" / file).read_bytes()
+            copy = (names_site / "tei" / file).read_bytes()
             assert copy == (FIXTURE / file).read_bytes()
             ids[file] = set(etree.fromstring(copy).xpath("//@xml:id"))
         assert fragment in ids[file], target

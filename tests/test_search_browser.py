@@ -17,12 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
-from transform.site import build_site
-
 pytestmark = pytest.mark.browser
-
-FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -31,14 +26,12 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[callable]:
-    """A function that builds a site from a TEI folder and serves it on 127.0.0.1."""
+def served() -> Iterator[callable]:
+    """A function that serves a built site on 127.0.0.1 and gives its address."""
     servers = []
 
-    def serve(tei_dir: Path) -> str:
-        out = tmp_path_factory.mktemp("search") / "site"
-        build_site(out, tei_dir)
-        handler = functools.partial(_Quiet, directory=str(out))
+    def serve(site: Path) -> str:
+        handler = functools.partial(_Quiet, directory=str(site))
         server = socketserver.TCPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -58,8 +51,8 @@ def search(page: object, base: str, query: str) -> tuple[str, list[str]]:
     return status, page.locator(".search-hit").all_inner_texts()  # type: ignore[attr-defined]
 
 
-def test_search_filters_and_phrase(browser: object, served: callable) -> None:
-    base = served(FIXTURE_TEI)
+def test_search_filters_and_phrase(browser: object, served: callable, site: Path) -> None:
+    base = served(site)
     page = browser.new_page()  # type: ignore[attr-defined]
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -93,8 +86,9 @@ def test_search_filters_and_phrase(browser: object, served: callable) -> None:
 
 
 @pytest.mark.corpus
-def test_kronstadt_in_both_real_books(browser: object, served: callable) -> None:
-    base = served(TEI_DIR)
+def test_kronstadt_in_both_real_books(browser: object, served: callable,
+                                      real_site: Path) -> None:
+    base = served(real_site)
     page = browser.new_page()  # type: ignore[attr-defined]
     _, hits = search(page, base, "q=Kronstadt")
     assert {hit.split(",")[0] for hit in hits} == {"Rothstein", "Carr"}, hits

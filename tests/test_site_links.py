@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from transform.books import TEI_DIR
-from transform.site import build_site
 from transform.writers.checks import check_links
-from transform.writers.collect import book_paths, collect_registers
+from transform.writers.collect import collect_registers
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
@@ -22,15 +21,8 @@ def register_ids(tei_dir: Path) -> dict[str, set[str]]:
     return ids
 
 
-@pytest.fixture(scope="module")
-def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("links") / "site"
-    build_site(out, FIXTURE_TEI)
-    return out
-
-
-def test_fixture_site_links_resolve(fixture_site: Path) -> None:
-    broken, checked = check_links(fixture_site, register_ids(FIXTURE_TEI))
+def test_fixture_site_links_resolve(site: Path) -> None:
+    broken, checked = check_links(site, register_ids(FIXTURE_TEI))
     assert checked > 100
     assert [b.format() for b in broken] == []
 
@@ -50,30 +42,26 @@ def test_fixture_site_links_resolve(fixture_site: Path) -> None:
     ("rothstein/printed-index.html", "ch01.html#p2"),
     ("rothstein/printed-index.html", "ch02.html#p4"),
 ])
-def test_expected_links_are_there(fixture_site: Path, page: str, href: str) -> None:
-    text = (fixture_site / page).read_text(encoding="utf-8")
+def test_expected_links_are_there(site: Path, page: str, href: str) -> None:
+    text = (site / page).read_text(encoding="utf-8")
     assert f'href="{href}"' in text
 
 
-def test_broken_fragment_is_reported(fixture_site: Path, tmp_path: Path) -> None:
+def test_broken_fragment_is_reported(site: Path, tmp_path: Path) -> None:
     import shutil
 
-    site = tmp_path / "site"
-    shutil.copytree(fixture_site, site)
-    page = site / "rothstein" / "ch02.html"
+    copy = tmp_path / "site"  # the shared site is only read
+    shutil.copytree(site, copy)
+    page = copy / "rothstein" / "ch02.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         'href="ch01.html#roth-ch1-s2"', 'href="ch01.html#no-such-id"'), encoding="utf-8")
-    broken, _ = check_links(site, register_ids(FIXTURE_TEI))
+    broken, _ = check_links(copy, register_ids(FIXTURE_TEI))
     assert [(b.page, b.href, b.reason) for b in broken] == [
         ("rothstein/ch02.html", "ch01.html#no-such-id", "no such fragment")]
 
 
 @pytest.mark.corpus
-def test_real_site_links_resolve(tmp_path: Path) -> None:
-    if not book_paths(TEI_DIR):
-        pytest.skip("no book TEI committed in tei/ yet")
-    out = tmp_path / "site"
-    build_site(out, TEI_DIR)
-    broken, checked = check_links(out, register_ids(TEI_DIR))
+def test_real_site_links_resolve(real_site: Path) -> None:
+    broken, checked = check_links(real_site, register_ids(TEI_DIR))
     assert checked > 1000
     assert [b.format() for b in broken][:20] == []
