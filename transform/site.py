@@ -17,7 +17,6 @@ import gc
 import json
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
+from transform.sitefiles import Manifest, SiteFiles
 from transform.writers.citing import CITE_DATA, SiteCitations
 from transform.writers.collect import (
     REGISTER_FILES,
@@ -420,52 +420,6 @@ def _check_replaceable(out: Path) -> None:
                          "refusing to replace it (choose another --out)")
 
 
-class SiteFiles:
-    """Writes site files into the staging directory.
-
-    A file whose bytes equal those of the same path in the previous site is
-    hard-linked from there instead of written again: the old site is never
-    modified (it is only read and, after the swap, unlinked), and a rebuild
-    writes to disk only what changed. Writing tens of megabytes of small files
-    is the slowest part of a build on a busy disk; comparing bytes in memory is not.
-    """
-
-    def __init__(self, staging: Path, previous: Path | None) -> None:
-        self.staging = staging
-        self.previous = previous
-        self._made: set[Path] = set()
-
-    def write(self, files: list[tuple[str, bytes]]) -> tuple[int, int, int]:
-        """Write `files`; returns (files, bytes, files reused from the previous site)."""
-        count = size = reused = 0
-        for relative_path, payload in files:
-            target = self.staging / relative_path
-            if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)  # safe when raced
-                self._made.add(target.parent)
-            if self._reuse(relative_path, payload, target):
-                reused += 1
-            else:
-                target.write_bytes(payload)
-            count += 1
-            size += len(payload)
-        return count, size, reused
-
-    def _reuse(self, relative_path: str, payload: bytes, target: Path) -> bool:
-        if self.previous is None:
-            return False
-        old = self.previous / relative_path
-        try:
-            info = old.lstat()  # a regular file of the old site's own, never a link out of it
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload) \
-                    or old.read_bytes() != payload:
-                return False
-            os.link(old, target, follow_symlinks=False)
-        except OSError:
-            return False
-        return True
-
-
 @dataclass
 class JobOutput:
     """What one build job made: site files, and what the summary needs to know."""
@@ -494,6 +448,7 @@ class JobReport:
     bytes: int
     reused: int
     output: JobOutput
+    made: Manifest  # the files it wrote or linked, for the next build's manifest
 
 
 class SiteJobs:
@@ -519,13 +474,17 @@ class SiteJobs:
     def run(self, name: str) -> JobReport:
         started = time.perf_counter()
         seen = len(self.writer.diagnostics)
+        self.sink.made = Manifest()  # this job's own record (the sink is shared when serial)
+        self.sink.totals = [0, 0, 0]
         output: JobOutput = getattr(self, f"job_{name}")()
         output.diagnostics = self.writer.diagnostics[seen:]  # this job's (the writer is shared)
         made = time.perf_counter()
-        count, size, reused = self.sink.write(output.files)
+        self.sink.write(output.files)
+        count, size, reused = self.sink.totals
         output.files = []
         done = time.perf_counter()
-        return JobReport(name, done - started, done - made, count, size, reused, output)
+        return JobReport(name, done - started, done - made, count, size, reused, output,
+                         self.sink.made)
 
     def job_reading(self) -> JobOutput:
         writer, output = self.writer, JobOutput()
@@ -562,14 +521,18 @@ class SiteJobs:
     def _cached(self, job: str, make: Callable[[], list[tuple[str, bytes]]],
                 inputs: list[Path] | None = None) -> list[tuple[str, bytes]]:
         """`make()`, or what it made before from the same TEI (`inputs`, default all),
-        code and parameters."""
+        code and parameters: the previous site's files when that build made them from
+        the same (linked, nothing to write), else the build cache's, else made now."""
         from transform import buildcache
 
         info = self.writer.citations.info
         ids = sorted((self.inputs[0].parent / "ids").glob("*")) if self.inputs else []
         key = buildcache.key_of(job, [*(self.inputs if inputs is None else inputs), *ids], (
             info.title, info.version, info.date, os.environ.get("EDITION_BASE_URL", "")))
+        if self.sink.keep(job, key):
+            return []
         files, _ = buildcache.cached(job, key, make)
+        self.sink.made_by(job, key, files)
         return files
 
     def job_dts(self) -> JobOutput:
@@ -596,8 +559,9 @@ class SiteJobs:
     def job_search(self) -> JobOutput:
         from transform.writers.search import search_files, search_records
 
-        citations = self.writer.citations
-        return JobOutput(files=search_files(search_records(self.edition, citations.citer)))
+        citer = self.writer.citations.citer
+        return JobOutput(files=self._cached(
+            "search", lambda: search_files(search_records(self.edition, citer))))
 
     def job_sources(self) -> JobOutput:
         files = _static_files()
@@ -810,7 +774,8 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
         try:
             staging.chmod(0o755)
             previous = out if (out / SITE_MARKER).is_file() else None
-            jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous))
+            manifest = Manifest.load(out) if previous else Manifest()
+            jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous, manifest))
             names = list(SiteJobs.ORDER)
             say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
                                          for b in edition.books)
@@ -826,6 +791,11 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
                 result.validation_warnings.extend(found.warnings)
                 result.stages["validation"] = found.seconds
             _swap_in(staging, out)
+            made = Manifest()
+            for report in reports.values():
+                made.files.update(report.made.files)
+                made.jobs.update(report.made.jobs)
+            made.save(out)  # renaming the directory kept every inode and time
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
