@@ -32,6 +32,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
+from transform.names_index.model import NamesIndex
 from transform.sitefiles import Manifest, SiteFiles
 from transform.writers.citing import CITE_DATA, SiteCitations
 from transform.writers.collect import (
@@ -100,6 +101,8 @@ class BuildResult:
     writing: dict[str, float] = field(default_factory=dict)  # per job, part of its stage
     reused: int = 0
     wall: float = 0.0
+    # when each job ran, in seconds from the build's start (the processes share a clock)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     validation_warnings: list[Diagnostic] = field(default_factory=list)
 
@@ -449,6 +452,7 @@ class JobReport:
     reused: int
     output: JobOutput
     made: Manifest  # the files it wrote or linked, for the next build's manifest
+    started: float = 0.0  # time.perf_counter() (monotonic, the same in every process)
 
 
 class SiteJobs:
@@ -457,9 +461,14 @@ class SiteJobs:
     prepared before them, so they run side by side in forked processes (or one
     after the other in this one)."""
 
-    ORDER = ("index", "search", "reading", "dts", "downloads", "sources")
+    # longest first (each worker takes the next job when it is free); the index of
+    # names is three jobs, one per kind of name, so that no job waits on one long one
+    ORDER = ("index-persons", "reading", "index-places", "index-orgs", "index", "search",
+             "dts", "downloads", "sources")
     LABELS: ClassVar[dict[str, str]] = {
-        "index": "index of names",
+        "index-persons": "index of names: persons", "index-places": "index of names: places",
+        "index-orgs": "index of names: organisations",
+        "index": "index of names: reports and data",
         "search": "search index", "downloads": "downloads (text, EPUB)",
         "reading": "rendering the reading pages", "dts": "DTS and citation data",
         "sources": "TEI sources and static files"}
@@ -470,13 +479,21 @@ class SiteJobs:
         self.writer = writer
         self.inputs = inputs
         self.sink = sink
+        self._names: NamesIndex | None = None
+
+    @property
+    def names(self) -> NamesIndex:
+        """The index of names, collected once (before the fork: the jobs share it)."""
+        if self._names is None:
+            self._names = collect_from_edition(self.edition)
+        return self._names
 
     def run(self, name: str) -> JobReport:
         started = time.perf_counter()
         seen = len(self.writer.diagnostics)
         self.sink.made = Manifest()  # this job's own record (the sink is shared when serial)
         self.sink.totals = [0, 0, 0]
-        output: JobOutput = getattr(self, f"job_{name}")()
+        output: JobOutput = getattr(self, f"job_{name.replace('-', '_')}")()
         output.diagnostics = self.writer.diagnostics[seen:]  # this job's (the writer is shared)
         made = time.perf_counter()
         self.sink.write(output.files)
@@ -484,7 +501,7 @@ class SiteJobs:
         output.files = []
         done = time.perf_counter()
         return JobReport(name, done - started, done - made, count, size, reused, output,
-                         self.sink.made)
+                         self.sink.made, started)
 
     def job_reading(self) -> JobOutput:
         writer, output = self.writer, JobOutput()
@@ -506,14 +523,28 @@ class SiteJobs:
         output.files.append((urls.PAGE_MAP_SCRIPT, writer.page_map_script()))
         return output
 
-    def job_index(self) -> JobOutput:
-        """The index of names: collected here (only this job needs it), then its pages,
-        the editors' reports, the name cards and the data files."""
-        names = collect_from_edition(self.edition)
+    def _index_kind(self, kind: str) -> JobOutput:
+        """One kind's list and entry pages of the index of names."""
         output = JobOutput()
-        html = index_pages(self.writer, self.edition, names)
-        html += index_reports(self.writer, self.edition, names)
-        output.add_pages([RenderedPage(path, payload) for path, payload in html])
+        output.add_pages([RenderedPage(path, payload) for path, payload
+                          in index_pages(self.writer, self.edition, self.names, (kind,))])
+        return output
+
+    def job_index_persons(self) -> JobOutput:
+        return self._index_kind("persons")
+
+    def job_index_places(self) -> JobOutput:
+        return self._index_kind("places")
+
+    def job_index_orgs(self) -> JobOutput:
+        return self._index_kind("orgs")
+
+    def job_index(self) -> JobOutput:
+        """The index of names' editors' reports, name cards and data files."""
+        names = self.names
+        output = JobOutput()
+        output.add_pages([RenderedPage(path, payload) for path, payload
+                          in index_reports(self.writer, self.edition, names)])
         output.files += self._cached("index-data", lambda: index_exports(self.edition, names))
         output.files.append((urls.NAMES_SCRIPT, self.writer.names_script()))
         return output
@@ -624,12 +655,13 @@ class ValidationReport:
     errors: list[Diagnostic]
     warnings: list[Diagnostic]
     seconds: float
+    started: float = 0.0
 
 
 def _validate_timed(paths: list[Path]) -> ValidationReport:
     started = time.perf_counter()
     errors, warnings = _validate(paths)
-    return ValidationReport(errors, warnings, time.perf_counter() - started)
+    return ValidationReport(errors, warnings, time.perf_counter() - started, started)
 
 
 class Validation:
@@ -777,6 +809,9 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
             manifest = Manifest.load(out) if previous else Manifest()
             jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous, manifest))
             names = list(SiteJobs.ORDER)
+            say("collecting the index of names")
+            jobs.names  # noqa: B018 (collected here, once, for every index job)
+            stage("names")
             say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
                                          for b in edition.books)
                 + "; writing pages, index of names, DTS, downloads and search")
@@ -790,6 +825,8 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
                 found = validation.stop_on_errors()
                 result.validation_warnings.extend(found.warnings)
                 result.stages["validation"] = found.seconds
+                result.spans["validation"] = (found.started - began,
+                                              found.started - began + found.seconds)
             _swap_in(staging, out)
             made = Manifest()
             for report in reports.values():
@@ -807,6 +844,7 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
     for name in names:
         report = reports[name]
         result.stages[name] = report.seconds
+        result.spans[name] = (report.started - began, report.started - began + report.seconds)
         result.writing[name] = report.writing
         result.files += report.files
         result.bytes += report.bytes

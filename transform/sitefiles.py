@@ -41,10 +41,10 @@ class FileRecord:
     inode: int
     mtime_ns: int
 
-    def holds(self, path: Path) -> bool:
+    def holds(self, path: Path | str) -> bool:
         """Whether `path` is still this regular file (and so still has these bytes)."""
         try:
-            info = path.lstat()
+            info = os.lstat(path)
         except OSError:
             return False
         return (stat.S_ISREG(info.st_mode) and info.st_ino == self.inode
@@ -112,7 +112,7 @@ class SiteFiles:
         self.manifest = manifest or Manifest()
         self.made = Manifest()  # what this build wrote (per process: jobs report theirs)
         self.totals = [0, 0, 0]  # files, bytes, reused from the previous site
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
 
     def write(self, files: Files) -> tuple[int, int, int]:
         """Write `files`; returns (files, bytes, files reused from the previous site)."""
@@ -123,7 +123,8 @@ class SiteFiles:
             if self._reuse(relative_path, payload, digest, target):
                 reused += 1
             else:
-                target.write_bytes(payload)
+                with open(target, "wb") as stream:
+                    stream.write(payload)
             self._record(relative_path, target, len(payload), digest)
             count += 1
             size += len(payload)
@@ -138,7 +139,8 @@ class SiteFiles:
             return None
         paths = found[1]
         records = [self.manifest.files.get(path) for path in paths]
-        if any(record is None or not record.holds(self.previous / path)
+        old = f"{self.previous}{os.sep}"
+        if any(record is None or not record.holds(old + path)
                for path, record in zip(paths, records, strict=True)):
             return None
         size, linked = 0, []
@@ -146,13 +148,13 @@ class SiteFiles:
             assert record is not None
             target = self._target(path)
             try:
-                os.link(self.previous / path, target, follow_symlinks=False)
+                os.link(old + path, target, follow_symlinks=False)
             except OSError:
                 for done in linked:  # never write through a link into the old site
-                    done.unlink()
-                    del self.made.files[done.relative_to(self.staging).as_posix()]
+                    os.unlink(self._target(done))
+                    del self.made.files[done]
                 return None
-            linked.append(target)
+            linked.append(path)
             self.made.files[path] = record
             size += record.size
         self.made.jobs[job] = (key, list(paths))
@@ -166,32 +168,34 @@ class SiteFiles:
     def _add(self, count: int, size: int, reused: int) -> None:
         self.totals = [self.totals[0] + count, self.totals[1] + size, self.totals[2] + reused]
 
-    def _target(self, relative_path: str) -> Path:
-        target = self.staging / relative_path
-        if target.parent not in self._dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)  # safe when raced
-            self._dirs.add(target.parent)
-        return target
+    def _target(self, relative_path: str) -> str:
+        folder, _, _ = relative_path.rpartition("/")
+        if folder not in self._dirs:
+            os.makedirs(self.staging / folder, exist_ok=True)  # safe when raced
+            self._dirs.add(folder)
+        return f"{self.staging}{os.sep}{relative_path}"
 
-    def _record(self, relative_path: str, target: Path, size: int, digest: str) -> None:
-        info = target.lstat()
+    def _record(self, relative_path: str, target: str, size: int, digest: str) -> None:
+        info = os.lstat(target)
         self.made.files[relative_path] = FileRecord(size, digest, info.st_ino,
                                                     info.st_mtime_ns)
 
-    def _reuse(self, relative_path: str, payload: bytes, digest: str, target: Path) -> bool:
+    def _reuse(self, relative_path: str, payload: bytes, digest: str, target: str) -> bool:
         if self.previous is None:
             return False
-        old = self.previous / relative_path
+        old = f"{self.previous}{os.sep}{relative_path}"
         record = self.manifest.files.get(relative_path)
         if record is not None and record.holds(old):
             if record.size != len(payload) or record.digest != digest:
                 return False
         else:  # nothing known of the old file: compare its bytes
             try:
-                info = old.lstat()  # a regular file of the old site's own, never a link
-                if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload) \
-                        or old.read_bytes() != payload:
+                info = os.lstat(old)  # a regular file of the old site's own, never a link
+                if not stat.S_ISREG(info.st_mode) or info.st_size != len(payload):
                     return False
+                with open(old, "rb") as stream:
+                    if stream.read() != payload:
+                        return False
             except OSError:
                 return False
         try:

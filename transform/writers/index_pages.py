@@ -478,12 +478,12 @@ def collect_from_edition(edition: Edition) -> NamesIndex:
                        edition.register_trees)
 
 
-def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex
-                ) -> list[tuple[str, bytes]]:
-    """The index's reading pages: a list per kind and a page per entry."""
+def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex,
+                kinds: tuple[str, ...] = KINDS) -> list[tuple[str, bytes]]:
+    """The index's reading pages for `kinds`: a list per kind and a page per entry."""
     pages = IndexPages(writer, index, edition.targets)
     html: list[tuple[str, bytes]] = []
-    for kind in KINDS:
+    for kind in kinds:
         html.append(pages.list_page(kind))
         html.extend(pages.entry_page(entry) for entry in index.entries[kind])
     return html
