@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -276,8 +276,9 @@ class IndexPages:
     def book_locators(self, entry: Entry, page: str) -> tuple[BookLocators, ...]:
         """The entry's locators per book, linked from `page` (the list or the entry's)."""
         return tuple(
-            replace(column, locators=tuple(replace(loc, href=link(page, loc.href))
-                                           for loc in column.locators))
+            BookLocators(column.key, column.label, column.count, column.text,
+                         tuple(LocatorLink(loc.prefix, loc.label, link(page, loc.href),
+                                           loc.title) for loc in column.locators))
             for column in self._locator_columns(entry))
 
     def _locator_columns(self, entry: Entry) -> tuple[BookLocators, ...]:
