@@ -16,7 +16,7 @@ import functools
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
@@ -109,28 +109,31 @@ def _relative_path(start: str, path: str) -> str:
     return posixpath.relpath(path, start)
 
 
+@functools.cache
+def _folder(page: str) -> str:
+    return posixpath.dirname(page) or "."
+
+
 def link(from_page: str, to_path: str) -> str:
     """`urls.relative`, with the path arithmetic cached (the index has some 10^4 links)."""
     path, sep, fragment = to_path.partition("#")
     if path == from_page:
         return urls.relative(from_page, to_path)
-    relative = _relative_path(posixpath.dirname(from_page) or ".", path)
+    relative = _relative_path(_folder(from_page), path)
     return f"{relative}#{fragment}" if sep else relative
 
 
 # --------------------------------------------------------------- page contexts
 
 
-@dataclass(frozen=True)
-class LocatorLink:
+class LocatorLink(NamedTuple):
     prefix: str
     label: str
     href: str
     title: str
 
 
-@dataclass(frozen=True)
-class BookLocators:
+class BookLocators(NamedTuple):
     """One book's column of an entry: its locators and how many mentions they hold."""
 
     key: str
@@ -140,8 +143,7 @@ class BookLocators:
     locators: tuple[LocatorLink, ...]
 
 
-@dataclass(frozen=True)
-class ListRow:
+class ListRow(NamedTuple):
     """A line of an A–Z list: an entry, or a see-reference to one."""
 
     letter: str
@@ -197,8 +199,7 @@ class IndexListPage:
     script: str
 
 
-@dataclass(frozen=True)
-class KwicLine:
+class KwicLine(NamedTuple):
     locator: str
     href: str
     left: str
@@ -207,15 +208,13 @@ class KwicLine:
     in_note: bool
 
 
-@dataclass(frozen=True)
-class KwicChapter:
+class KwicChapter(NamedTuple):
     label: str
     href: str
     lines: tuple[KwicLine, ...]
 
 
-@dataclass(frozen=True)
-class KwicBook:
+class KwicBook(NamedTuple):
     key: str
     label: str
     count: int
