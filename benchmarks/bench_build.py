@@ -9,6 +9,11 @@ several times (median and best wall time):
   correcting the TEI; every job whose input changed runs again;
 - again: no change since the previous build.
 
+For each it gives the wall time and the CPU time of all the command's processes
+(on a shared machine the wall time varies with the neighbours; compare the
+machine check before and after). Then it shows when each job of a no-change
+rebuild ran (the jobs run side by side).
+
 Then it builds in one process several times (one worker per CPU, the cache off)
 and reports the median of each job: collection, validation, reading pages,
 index of names, search, downloads, DTS, sources. Jobs run side by side, so their
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -53,15 +59,24 @@ def calibration() -> float:
     return time.perf_counter() - start
 
 
-def command(tei_dir: Path, out: Path, cache: Path, jobs: int | None) -> float:
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system, all processes) per situation
+
+
+def command(tei_dir: Path, out: Path, cache: Path, jobs: int | None,
+            situation: str = "") -> float:
     argv = [sys.executable, "-m", "transform", "build", "--out", str(out),
             "--tei-dir", str(tei_dir)] + (["--jobs", str(jobs)] if jobs else [])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False,
                           env={**os.environ, "EDITION_CACHE": str(cache)})
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(done.stderr.decode() + done.stdout.decode())
+    if situation:
+        CPU.setdefault(situation, []).append(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return seconds
 
 
@@ -73,7 +88,7 @@ def situations(runs: int, tei_dir: Path, scratch: Path, jobs: int | None
     for run in range(runs):
         cache = scratch / f"cold-cache-{run}"
         shutil.rmtree(out, ignore_errors=True)
-        times["cold"].append(command(tei, out, cache, jobs))
+        times["cold"].append(command(tei, out, cache, jobs, "cold"))
     book = tei / EDIT_FILE
     original = book.read_text(encoding="utf-8")
     if EDIT_FROM not in original:
@@ -82,11 +97,24 @@ def situations(runs: int, tei_dir: Path, scratch: Path, jobs: int | None
     command(tei, out, cache, jobs)
     for run in range(runs):
         book.write_text(original.replace(EDIT_FROM, f"{EDIT_FROM}Edit{run} "), encoding="utf-8")
-        times["edit"].append(command(tei, out, cache, jobs))
+        times["edit"].append(command(tei, out, cache, jobs, "edit"))
     for _ in range(runs):
-        times["again"].append(command(tei, out, cache, jobs))
+        times["again"].append(command(tei, out, cache, jobs, "again"))
     book.write_text(original, encoding="utf-8")
     return times
+
+
+def timeline(tei_dir: Path, scratch: Path, jobs: int | None) -> list[str]:
+    """When each job of a no-change rebuild ran (in this process, imports done)."""
+    os.environ["EDITION_CACHE"] = str(scratch / "timeline-cache")
+    out = scratch / "timeline"
+    build_site(out, tei_dir, workers=jobs)
+    result = build_site(out, tei_dir, workers=jobs)
+    lines = [f"    collection and names until {sum(result.stages.get(s, 0.0) for s in ('start', 'collection', 'names')):.2f} s"]
+    for name, (start, end) in sorted(result.spans.items(), key=lambda item: item[1]):
+        lines.append(f"    {name:<13} {start:5.2f} → {end:5.2f} s  ({end - start:.2f} s)")
+    lines.append(f"    the build's end: {result.wall:.2f} s")
+    return lines
 
 
 def floor(tei_dir: Path) -> float:
@@ -127,6 +155,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         scratch = Path(name)
         wall = situations(args.runs, args.tei_dir, scratch, args.jobs)
+        spans = timeline(args.tei_dir, scratch, args.jobs)
         os.environ["EDITION_CACHE"] = "off"
         stages: dict[str, list[float]] = {}
         writing: dict[str, list[float]] = {}
@@ -146,7 +175,11 @@ def main() -> None:
           f"{after:.2f} s; compare runs only when these agree")
     for situation, values in wall.items():
         print(f"  whole command, {situation:<5} (process start included): median "
-              f"{statistics.median(values):.2f} s, best {min(values):.2f} s")
+              f"{statistics.median(values):.2f} s, best {min(values):.2f} s; CPU (all "
+              f"processes) median {statistics.median(CPU[situation]):.2f} s")
+    print("  a rebuild with no change, in this process (validation, reading pages and "
+          "index of names made anew; search, DTS, downloads kept):")
+    print("\n".join(spans))
     print("  in one process, cache off, jobs side by side (medians):")
     for stage, values in stages.items():
         wrote = (f"  (writing {statistics.median(writing[stage]):.3f} s)"

@@ -104,8 +104,10 @@ def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
     """Validate the TEI, then write the static reading edition (default: build/).
 
     Files whose bytes have not changed since the previous build are kept from it;
-    the search index, DTS files and downloads are cached by content in
-    ~/.cache/edition (EDITION_CACHE=DIR moves it, EDITION_CACHE=off turns it off).
+    search, DTS and downloads are not made again while their inputs are unchanged
+    (cached by content in ~/.cache/edition: EDITION_CACHE=DIR moves the cache,
+    EDITION_CACHE=off turns it off). Validation, the reading pages and the index
+    of names are made anew every time.
     """
     from transform.site import BuildError, build_site
 

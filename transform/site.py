@@ -483,6 +483,7 @@ class SiteJobs:
         self.inputs = inputs
         self.sink = sink
         self._names: NamesIndex | None = None
+        self.names_seconds = 0.0
 
     @property
     def names(self) -> NamesIndex:
@@ -608,6 +609,7 @@ class SiteJobs:
 
 
 _JOBS: SiteJobs | None = None  # what forked workers inherit (set before the fork)
+EARLY_JOB = "reading"  # needs no index of names: starts before it is collected
 
 
 def _run_forked(name: str) -> JobReport:
@@ -634,23 +636,19 @@ def _run_jobs(jobs: SiteJobs, names: list[str], workers: int, say: Progress
     """Run the named jobs, in forked workers when there are several and fork exists."""
     import multiprocessing
 
-    global _JOBS
     if not _forking(workers):
         reports = {}
         for name in names:
             say(f"  {SiteJobs.LABELS[name]}")
             reports[name] = jobs.run(name)
         return reports
-    _JOBS = jobs
+    assert _JOBS is jobs, "the jobs are set for the workers before they fork"
     gc.freeze()  # what the workers inherit stays shared: no collector writes to it
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(names))) as pool:
-            pending = {name: pool.apply_async(_run_forked, (name,)) for name in names}
-            say("  " + ", ".join(SiteJobs.LABELS[name] for name in names)
-                + f" ({min(workers, len(names))} processes)")
-            return {name: result.get() for name, result in pending.items()}
-    finally:
-        _JOBS = None
+    with multiprocessing.get_context("fork").Pool(min(workers, len(names))) as pool:
+        pending = {name: pool.apply_async(_run_forked, (name,)) for name in names}
+        say("  " + ", ".join(SiteJobs.LABELS[name] for name in names)
+            + f" ({min(workers, len(names))} processes)")
+        return {name: result.get() for name, result in pending.items()}
 
 
 @dataclass
@@ -667,56 +665,86 @@ def _validate_timed(paths: list[Path]) -> ValidationReport:
     return ValidationReport(errors, warnings, time.perf_counter() - started, started)
 
 
-class Validation:
-    """Validation of the inputs, begun before anything else is read.
+class _Forked:
+    """A function run in a forked process of its own: a plain process and a pipe,
+    so no threads exist in this one and the forks that follow stay safe.
+    `result()` waits for what the function returned, or raises what it raised."""
 
-    With several workers it runs in a forked process of its own (a plain
-    process and a pipe: no threads in this one, so the jobs' fork that follows
-    is safe), beside the collection and the jobs; `report()` waits for it. The
-    build writes nothing where anyone can see it until `report()` found no error.
-    """
-
-    def __init__(self, inputs: list[Path], workers: int) -> None:
-        self._process = None
-        self._pipe = None
-        self._report: ValidationReport | None = None
-        if not _forking(workers):
-            self._report = _validate_timed(inputs)
-            return
+    def __init__(self, name: str, target: Callable[..., object], *args: object) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_validate_into, args=(inputs, sender),
-                                        name="edition-validation", daemon=True)
-        self._process.start()
+        self._process: object | None = context.Process(
+            target=_call_into, args=(target, args, sender), name=name, daemon=True)
+        self._process.start()  # type: ignore[attr-defined]
         sender.close()
-        self._pipe = receiver
+        self._pipe: object | None = receiver
 
-    def report(self) -> ValidationReport:
-        if self._report is None:
-            assert self._pipe is not None
-            try:
-                outcome = self._pipe.recv()
-            except EOFError:
-                raise BuildError("validation stopped without a report (its process died); "
-                                 "run `edition validate` to see why") from None
-            finally:
-                self.close()
-            if isinstance(outcome, BaseException):
-                raise outcome
-            self._report = outcome
-        return self._report
+    def result(self, died: str) -> object:
+        """The function's return value; `died` is the BuildError's message if the
+        process ended without one."""
+        assert self._pipe is not None, "result() was asked for twice"
+        try:
+            outcome = self._pipe.recv()  # type: ignore[attr-defined]
+        except EOFError:
+            raise BuildError(died) from None
+        finally:
+            self.close()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
 
     def close(self) -> None:
         if self._pipe is not None:
-            self._pipe.close()
+            self._pipe.close()  # type: ignore[attr-defined]
             self._pipe = None
         if self._process is not None:
-            if self._process.is_alive():
-                self._process.terminate()
-            self._process.join()
+            if self._process.is_alive():  # type: ignore[attr-defined]
+                self._process.terminate()  # type: ignore[attr-defined]
+            self._process.join()  # type: ignore[attr-defined]
             self._process = None
+
+
+def _call_into(target: Callable[..., object], args: tuple[object, ...],
+               sender: object) -> None:
+    """A forked process's work: what `target` returned (or what stopped it) into the pipe."""
+    try:
+        outcome: object = target(*args)
+    except Exception as error:  # noqa: BLE001 the parent raises it
+        outcome = error
+    sender.send(outcome)  # type: ignore[attr-defined]
+    sender.close()  # type: ignore[attr-defined]
+
+
+class Validation:
+    """Validation of the inputs, begun before anything else is read.
+
+    With several workers it runs in a forked process of its own (`_Forked`),
+    beside the collection and the jobs; `report()` waits for it. The build
+    writes nothing where anyone can see it until `report()` found no error.
+    """
+
+    def __init__(self, inputs: list[Path], workers: int) -> None:
+        self._forked: _Forked | None = None
+        self._report: ValidationReport | None = None
+        if not _forking(workers):
+            self._report = _validate_timed(inputs)
+            return
+        self._forked = _Forked("edition-validation", _validate_timed, inputs)
+
+    def report(self) -> ValidationReport:
+        if self._report is None:
+            assert self._forked is not None
+            found = self._forked.result("validation stopped without a report (its process "
+                                        "died); run `edition validate` to see why")
+            assert isinstance(found, ValidationReport)
+            self._report = found
+        return self._report
+
+    def close(self) -> None:
+        if self._forked is not None:
+            self._forked.close()
 
     def stop_on_errors(self) -> ValidationReport:
         found = self.report()
@@ -724,16 +752,6 @@ class Validation:
             raise BuildError(f"validation found {len(found.errors)} error(s); nothing was "
                              "written", found.errors)
         return found
-
-
-def _validate_into(inputs: list[Path], sender: object) -> None:
-    """The validation process: its report (or what stopped it) into the pipe."""
-    try:
-        outcome: object = _validate_timed(inputs)
-    except Exception as error:  # noqa: BLE001 the parent raises it
-        outcome = error
-    sender.send(outcome)  # type: ignore[attr-defined]
-    sender.close()  # type: ignore[attr-defined]
 
 
 def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = None,
@@ -759,6 +777,40 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
         gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+def _run_all(jobs: SiteJobs, names: list[str], workers: int, say: Progress
+             ) -> dict[str, JobReport]:
+    """The index of names, then every job.
+
+    When forking, the reading pages (which need no index of names) start in a
+    process of their own before the index is collected, so that no CPU waits for
+    the collection; the other jobs fork after it, and share it.
+    """
+    global _JOBS
+    early: _Forked | None = None
+    _JOBS = jobs
+    try:
+        if _forking(workers):
+            gc.freeze()
+            early = _Forked("edition-reading", _run_forked, EARLY_JOB)
+            say(f"  {SiteJobs.LABELS[EARLY_JOB]} (beside the index's collection)")
+        say("collecting the index of names")
+        started = time.perf_counter()
+        jobs.names  # noqa: B018 (collected here, once, for every index job)
+        jobs.names_seconds = time.perf_counter() - started
+        say("rendering and writing the site")
+        reports = _run_jobs(jobs, [n for n in names if early is None or n != EARLY_JOB],
+                            workers, say)
+        if early is not None:
+            report = early.result("the reading pages' process died without a report")
+            assert isinstance(report, JobReport)
+            reports[EARLY_JOB] = report
+        return reports
+    finally:
+        if early is not None:
+            early.close()
+        _JOBS = None
 
 
 def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: bool,
@@ -812,14 +864,8 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
             manifest = Manifest.load(out) if previous else Manifest()
             jobs = SiteJobs(edition, writer, inputs, SiteFiles(staging, previous, manifest))
             names = list(SiteJobs.ORDER)
-            say("collecting the index of names")
-            jobs.names  # noqa: B018 (collected here, once, for every index job)
-            stage("names")
-            say("rendering " + ", ".join(f"{b.key} ({len(b.divisions)} divisions)"
-                                         for b in edition.books)
-                + "; writing pages, index of names, DTS, downloads and search")
             try:
-                reports = _run_jobs(jobs, names, workers, say)
+                reports = _run_all(jobs, names, workers, say)
             except Exception:
                 if validation is not None:  # the fault is the input's: say where it is
                     validation.stop_on_errors()
@@ -843,6 +889,7 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
         if validation is not None:
             validation.close()
     stage("jobs")
+    result.stages["names"] = jobs.names_seconds
 
     for name in names:
         report = reports[name]
