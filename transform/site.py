@@ -609,7 +609,6 @@ class SiteJobs:
 
 
 _JOBS: SiteJobs | None = None  # what forked workers inherit (set before the fork)
-EARLY_JOB = "reading"  # needs no index of names: starts before it is collected
 
 
 def _run_forked(name: str) -> JobReport:
@@ -781,35 +780,23 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
 
 def _run_all(jobs: SiteJobs, names: list[str], workers: int, say: Progress
              ) -> dict[str, JobReport]:
-    """The index of names, then every job.
+    """The index of names (collected once, here: the workers that fork after it share
+    it), then every job.
 
-    When forking, the reading pages (which need no index of names) start in a
-    process of their own before the index is collected, so that no CPU waits for
-    the collection; the other jobs fork after it, and share it.
+    (Starting the reading pages, which need no index, in a process of their own
+    before the collection was tried: on two cores, already busy with the
+    collection and validation, it made no-change rebuilds slower, not faster.)
     """
     global _JOBS
-    early: _Forked | None = None
+    say("collecting the index of names")
+    started = time.perf_counter()
+    jobs.names  # noqa: B018 (collected here, once, for every index job)
+    jobs.names_seconds = time.perf_counter() - started
+    say("rendering and writing the site")
     _JOBS = jobs
     try:
-        if _forking(workers):
-            gc.freeze()
-            early = _Forked("edition-reading", _run_forked, EARLY_JOB)
-            say(f"  {SiteJobs.LABELS[EARLY_JOB]} (beside the index's collection)")
-        say("collecting the index of names")
-        started = time.perf_counter()
-        jobs.names  # noqa: B018 (collected here, once, for every index job)
-        jobs.names_seconds = time.perf_counter() - started
-        say("rendering and writing the site")
-        reports = _run_jobs(jobs, [n for n in names if early is None or n != EARLY_JOB],
-                            workers, say)
-        if early is not None:
-            report = early.result("the reading pages' process died without a report")
-            assert isinstance(report, JobReport)
-            reports[EARLY_JOB] = report
-        return reports
+        return _run_jobs(jobs, names, workers, say)
     finally:
-        if early is not None:
-            early.close()
         _JOBS = None
 
 

@@ -69,6 +69,9 @@ _AUTHORITY_URLS = {
     "lccn": "https://id.loc.gov/authorities/names/{}",
 }
 _HEADING_TYPES = ("index", "main", "reg", "full", None)
+# where an entry's one-line description is, in order of preference (compiled once)
+_DESCRIPTIONS = tuple(etree.XPath(f"tei:{path}", namespaces={"tei": TEI_NS}) for path in (
+    "note[@type='description']", "desc", "note[not(@type)]", "occupation"))
 
 
 def text_of(element: etree._Element) -> str:
@@ -153,8 +156,8 @@ def read_entry(kind: str, element: etree._Element) -> Entry:
         dates = ""
         category = (element.get("type") or "").replace("-", " ")
     description = ""
-    for path in ("note[@type='description']", "desc", "note[not(@type)]", "occupation"):
-        found = element.xpath(f"tei:{path.replace('[', '[', 1)}", namespaces={"tei": TEI_NS})
+    for find in _DESCRIPTIONS:
+        found = find(element)
         if found:
             description = text_of(found[0])
             break
