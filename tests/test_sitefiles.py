@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURE_TEI
 
 from transform.site import build_site
-from transform.sitefiles import Manifest, SiteFiles
+from transform.sitefiles import KEEP_SITES, FileRecord, Manifest, SiteFiles
 
 FILES = [("a.html", b"<p>alpha</p>"), ("sub/b.json", b"{}"), ("sub/c.txt", b"gamma")]
 
@@ -133,3 +133,17 @@ def test_a_rebuild_keeps_unchanged_jobs_without_making_them(
     os.utime(dts[0], ns=(0, 0))  # touched since the manifest: not trusted, made anew
     with pytest.raises(AssertionError, match="made again"):
         build_site(out, FIXTURE_TEI)
+
+
+def test_only_the_latest_manifests_are_kept(tmp_path: Path, cache: Path) -> None:
+    sites = [tmp_path / f"site-{n}" for n in range(KEEP_SITES + 3)]
+    for n, site in enumerate(sites):
+        site.mkdir()
+        manifest = Manifest({"a.html": FileRecord(1, "00", 1, 1)})
+        manifest.save(site)
+        where = Manifest.location(site)
+        assert where is not None
+        os.utime(where, ns=(n * 10**9, n * 10**9))  # saved one after the other
+    assert len(list((cache / "sites").glob("*.json"))) == KEEP_SITES
+    assert Manifest.load(sites[-1]).files  # the newest kept
+    assert not Manifest.load(sites[0]).files  # the oldest gone

@@ -30,6 +30,7 @@ from transform import buildcache
 
 Files = list[tuple[str, bytes]]
 _FORMAT = 1
+KEEP_SITES = 8  # manifests kept: those of the sites built most recently
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ class Manifest:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(json.dumps(data, separators=(",", ":")).encode())
             os.replace(temporary, where)
+            manifests = sorted(where.parent.glob("*.json"), reverse=True,
+                               key=lambda path: (path.stat().st_mtime_ns, path.name))
+            for stale in manifests[KEEP_SITES:]:
+                stale.unlink(missing_ok=True)
         except OSError:
             return
 
