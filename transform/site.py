@@ -757,11 +757,14 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
                validate: bool = True, workers: int | None = None) -> BuildResult:
     """Build the reading edition of the TEI in `tei_dir` into `out`, atomically.
 
-    After the books are collected, the jobs of `SiteJobs` (validation, reading
-    pages, index of names, DTS, downloads, search, sources) run side by side in
-    `workers` forked processes (default: one per CPU), each writing its own
-    files into a staging directory beside `out`; `out` is replaced only when
-    every job has finished and validation found no error.
+    Validation starts first, in a forked process of its own; beside it the books
+    and registers are collected and the index of names with them. Then the jobs
+    of `SiteJobs` (search, reading pages, downloads, DTS, the index's pages per
+    kind of name, its reports and data, sources) run side by side in `workers`
+    forked processes (default: one per CPU), each writing its own files into a
+    staging directory beside `out` (`transform.sitefiles`: unchanged files are
+    linked from the previous site); `out` is replaced only when every job has
+    finished and validation found no error.
 
     Python's cyclic garbage collector is paused for the build: a build makes
     millions of short-lived objects and no cycles worth collecting, and the
