@@ -121,7 +121,8 @@ def test_real_templates_filled_equal_the_python_formats() -> None:
 
 
 def test_the_build_writes_every_part_of_issue_8(site: Path) -> None:
-    for path in ("cite-data.js", "search.html", "pagefind/pagefind.js", "dts/index.json",
+    for path in ("cite-data.js", "search.html", "pagefind/rothstein/pagefind.js",
+                 "pagefind/carr/pagefind.js", "dts/index.json",
                  "dts/collection.json", "dts/collection/rothstein.json",
                  "downloads/rothstein.txt", "downloads/carr.epub", "static/cite.js",
                  "static/search.js"):

@@ -62,6 +62,10 @@ def test_search_filters_and_phrase(browser: object, served: callable, site: Path
     status, hits = search(page, base, "q=Petrograd")
     books = {hit.split(",")[0] for hit in hits}
     assert books == {"Rothstein", "Carr"}, hits
+    # each book has an index of its own; merged, their filters offer both books
+    choices = page.evaluate(
+        "Array.from(document.querySelectorAll('#search-book option')).map(o => o.value)")
+    assert len([c for c in choices if c]) == 2, choices
     every = len(hits)
     # a person filter narrows the hits
     _, lenin = search(page, base, "q=Petrograd&person=" + "Lenin, Vladimir Ilyich")

@@ -592,11 +592,20 @@ class SiteJobs:
         return JobOutput(files=files)
 
     def job_search(self) -> JobOutput:
-        from transform.writers.search import search_files, search_records
+        """Each book's search index, made (and cached) per book: an edit to one book
+        indexes that book again, not both."""
+        from transform.writers.search import bundle_of, search_files, search_records
 
         citer = self.writer.citations.citer
-        return JobOutput(files=self._cached(
-            "search", lambda: search_files(search_records(self.edition, citer))))
+        registers = list(self.edition.register_files)
+        files: list[tuple[str, bytes]] = []
+        for book in self.edition.books:
+            files += self._cached(
+                f"search-{book.key}",
+                lambda key=book.key: search_files(
+                    search_records(self.edition, citer, (key,)), bundle_of(key)),
+                [book.source, *registers])
+        return JobOutput(files=files)
 
     def job_sources(self) -> JobOutput:
         files = _static_files()

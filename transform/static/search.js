@@ -20,11 +20,20 @@
   var PAGE = 50;
   var engine = null;
 
+  /* One Pagefind index per book (data-indexes on the form): the first is loaded,
+     the others are merged into it, so that hits, counts and filters cover both. */
   function load() {
     if (!engine) {
-      var url = new URL("pagefind/pagefind.js", document.baseURI).href;
-      engine = import(url).then(function (pagefind) {
-        return pagefind.options({ excerptLength: 40 }).then(function () {
+      var indexes = (form.getAttribute("data-indexes") || "pagefind/").split(/\s+/)
+        .filter(function (path) { return path; })
+        .map(function (path) { return new URL(path, document.baseURI).href; });
+      var settings = { excerptLength: 40 };
+      engine = import(indexes[0] + "pagefind.js").then(function (pagefind) {
+        return pagefind.options(settings).then(function () {
+          return Promise.all(indexes.slice(1).map(function (url) {
+            return pagefind.mergeIndex(url, settings);
+          }));
+        }).then(function () {
           pagefind.init();
           return pagefind;
         });

@@ -8,6 +8,11 @@ persons, places and organisations the passage mentions (from the TEI's
 `@ref`s into the registers), and where it stands (main text or footnotes).
 Phrase search (`"Red Army"`) is done by `static/search.js`, which keeps the
 hits whose text holds the phrase. The search page is `search.html`.
+
+Each book has an index of its own (`pagefind/rothstein/`, `pagefind/carr/`),
+which the search page merges in the browser (Pagefind's `mergeIndex`: hits,
+counts and filters of both together): an edit to one book indexes that book
+again, not both.
 """
 
 from __future__ import annotations
@@ -78,12 +83,20 @@ def _mentions(element: etree._Element, names: dict[str, str]) -> dict[str, list[
     return {kind: sorted(values) for kind, values in found.items()}
 
 
-def search_records(edition: object, citer: object) -> list[SearchRecord]:
-    """One record per citable passage of both books."""
+def bundle_of(book_key: str) -> str:
+    """The site folder of a book's search index."""
+    return f"{BUNDLE}/{book_key}"
+
+
+def search_records(edition: object, citer: object,
+                   books: tuple[str, ...] | None = None) -> list[SearchRecord]:
+    """One record per citable passage of the books (`books`: their keys; default all)."""
     names = {f"{e.kind}/{e.entry_id}": e.name
              for e in edition.registers}  # type: ignore[attr-defined]
     records = []
     for book in edition.books:  # type: ignore[attr-defined]
+        if books is not None and book.key not in books:
+            continue
         short = f"{book.author.split()[-1]}, {book.spec.short_title}"
         passages = citer.books[book.key]  # type: ignore[attr-defined]
         for xml_id, element in passages.elements.items():
@@ -184,8 +197,9 @@ def _index_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
                   for item in answer["files"])
 
 
-def search_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
-    """The Pagefind bundle for `records`, as site files under `pagefind/`.
+def search_files(records: list[SearchRecord], bundle: str = BUNDLE
+                 ) -> list[tuple[str, bytes]]:
+    """The Pagefind bundle for `records`, as site files under `bundle/`.
 
     Pagefind (1.5) writes its filter files in hash-map order, which changes from
     run to run; a bundle is therefore kept per input (the records, Pagefind's
@@ -198,17 +212,18 @@ def search_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
 
     from transform import buildcache
 
-    key = buildcache.key_of_bytes("pagefind", json.dumps(
+    job = "pagefind" if bundle == BUNDLE else f"pagefind-{bundle.rsplit('/', 1)[-1]}"
+    key = buildcache.key_of_bytes(job, json.dumps(
         [metadata.version("pagefind")] + [[r.url, r.content, r.meta, r.filters]
                                            for r in records], sort_keys=True).encode())
-    bundle, _ = buildcache.cached("pagefind", key, lambda: _index_files(records))
-    return _site_files(bundle)
+    made, _ = buildcache.cached(job, key, lambda: _index_files(records))
+    return _site_files(made, bundle)
 
 
-def _site_files(bundle: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+def _site_files(made: list[tuple[str, bytes]], bundle: str) -> list[tuple[str, bytes]]:
     """The bundle's files as site files, less what the site does not use."""
     files = []
-    for name, payload in bundle:
+    for name, payload in made:
         if name.startswith(_UNUSED):
             continue
         if name.endswith(".js"):
@@ -216,7 +231,7 @@ def _site_files(bundle: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
             # the site's check for remote resources flags any such text. `\/` is `/`
             # in a JS template literal: the code is the same, the text no longer a URL.
             payload = payload.replace(b"https://example.com", b"https:\\/\\/example.com")
-        files.append((f"{BUNDLE}/{name}", payload))
+        files.append((f"{bundle}/{name}", payload))
     return files
 
 
@@ -228,6 +243,7 @@ class SearchPage:
     action: str
     names_index: str
     pages_list: str
+    indexes: str  # the books' search indexes, merged by static/search.js (the first loads)
 
 
 def search_page(writer: object, title: str, version: str, head: object) -> tuple[str, bytes]:
@@ -241,6 +257,8 @@ def search_page(writer: object, title: str, version: str, head: object) -> tuple
         [("Home", urls.HOME), ("Search", SEARCH_PAGE)])
     chrome = replace(chrome, head_extra=Markup(str(head)) + Markup(
         f'<script src="{SEARCH_SCRIPT}" defer></script>\n'))
-    page = SearchPage(chrome, SEARCH_PAGE, urls.register_list("persons"), urls.PAGES)
+    indexes = " ".join(urls.relative(SEARCH_PAGE, bundle_of(book.key)) + "/"
+                       for book in writer.edition.books)  # type: ignore[attr-defined]
+    page = SearchPage(chrome, SEARCH_PAGE, urls.register_list("persons"), urls.PAGES, indexes)
     html = writer.env.get_template("search.html").render(page=page)  # type: ignore[attr-defined]
     return SEARCH_PAGE, html.encode("utf-8")
