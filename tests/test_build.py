@@ -236,7 +236,7 @@ def test_a_link_in_the_old_site_is_never_taken_over(tmp_path: Path) -> None:
     assert result.reused == result.files - 1
 
 
-def test_an_edit_to_one_book_remakes_only_its_downloads_and_search_index(tmp_path: Path,
+def test_an_edit_to_one_book_remakes_only_its_own_search_dts_and_downloads(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("EDITION_CACHE", str(cache))
@@ -250,14 +250,17 @@ def test_an_edit_to_one_book_remakes_only_its_downloads_and_search_index(tmp_pat
     roth, carr = entries("downloads-rothstein"), entries("downloads-carr")
     assert len(roth) == len(carr) == 1
     searched = entries("search-rothstein"), entries("search-carr")
-    assert all(len(found) == 1 for found in searched)
+    dts = entries("dts-rothstein"), entries("dts-carr")
+    assert all(len(found) == 1 for found in (*searched, *dts))
     book = tei / "carr-russian-revolution.xml"
     book.write_text(book.read_text(encoding="utf-8").replace("The <orgName", "Then the <orgName"),
                     encoding="utf-8")
     build_site(tmp_path / "build", tei)
     assert entries("downloads-rothstein") == roth  # taken from the cache
     assert len(entries("downloads-carr") - carr) == 1  # made anew
-    assert entries("search-rothstein") == searched[0]  # its search index too
+    assert entries("search-rothstein") == searched[0]  # its search index and DTS too
     assert len(entries("search-carr") - searched[1]) == 1
+    assert entries("dts-rothstein") == dts[0]
+    assert len(entries("dts-carr") - dts[1]) == 1
     text = (tmp_path / "build" / "downloads").glob("carr*.txt")
     assert any("Then the" in p.read_text(encoding="utf-8") for p in text)

@@ -571,9 +571,17 @@ class SiteJobs:
         return files
 
     def job_dts(self) -> JobOutput:
+        """The DTS responses, made (and cached) per book, and the edition's (which name
+        both books): an edit to one book makes that book's again, not both."""
         citations = self.writer.citations
-        return JobOutput(files=[(CITE_DATA, citations.data_script()),
-                                *self._cached("dts", citations.dts_files)])
+        registers = list(self.edition.register_files)
+        files = [(CITE_DATA, citations.data_script()),
+                 *self._cached("dts", lambda: citations.dts_files("edition"))]
+        for book in self.edition.books:
+            files += self._cached(f"dts-{book.key}",
+                                  lambda key=book.key: citations.dts_files(key),
+                                  [book.source, *registers])
+        return JobOutput(files=files)
 
     def job_downloads(self) -> JobOutput:
         """Each book's text and EPUB, cached per book: an edit to one book leaves the

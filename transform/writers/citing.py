@@ -312,7 +312,9 @@ class SiteCitations:
         return [search_page(writer, self.info.title, self.info.version,
                             self.head("search.html")), *self.redirect_pages(writer)]
 
-    def dts_files(self) -> list[tuple[str, bytes]]:
+    def dts_files(self, part: str | None = None) -> list[tuple[str, bytes]]:
+        """The DTS responses: all of them, or one `part` (`edition`: the entry point and
+        the edition's collection; a book's key: that book's)."""
         from transform.writers.dts import BookResource, DtsWriter
 
         base = os.environ.get("EDITION_BASE_URL", "").rstrip("/") + "/"
@@ -323,7 +325,10 @@ class SiteCitations:
                               {item.media_type: base + item.path
                                for item in downloads_of(book)[:3]})
                  for book in self.edition.books]  # type: ignore[attr-defined]
-        return DtsWriter(books, self.info.title).files()
+        writer = DtsWriter(books, self.info.title)
+        if part is None:
+            return writer.files()
+        return writer.edition_files() if part == "edition" else writer.book_files(part)
 
     def downloads(self, book: object, path: str) -> tuple[object, ...]:
         """The download links of a book's title page (relative to `path`)."""

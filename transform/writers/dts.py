@@ -187,8 +187,15 @@ class DtsWriter:
         self.titles = titles or {}
         base = os.environ.get("EDITION_BASE_URL", "").rstrip("/")
         self.base = f"{base}/dts/" if base else "/dts/"
-        self.trees = {book.key: citation_trees(book.root) for book in books}
+        self._trees: dict[str, list[Tree]] = {}
         self._blocks: dict[str, tuple[dict[etree._Element, int], list[tuple[int, int, etree._Element]]]] = {}
+
+    def trees(self, key: str) -> list[Tree]:
+        """A book's citation trees, worked out when first asked for."""
+        if key not in self._trees:
+            book = next(b for b in self.books if b.key == key)
+            self._trees[key] = citation_trees(book.root)
+        return self._trees[key]
 
     # --- templates --------------------------------------------------------------
 
@@ -222,7 +229,7 @@ class DtsWriter:
             "collection": f"{self.base}collection/{book.key}.json",
             "navigation": self.navigation_template(book.key),
             "document": self.document_template(book.key),
-            "citationTrees": [tree.as_json() for tree in self.trees[book.key]],
+            "citationTrees": [tree.as_json() for tree in self.trees(book.key)],
             "mediaTypes": ["application/tei+xml"],
         }
         if full:
@@ -304,20 +311,29 @@ class DtsWriter:
         return [element for first, last, element in blocks if first <= at <= last]
 
     def files(self) -> list[tuple[str, bytes]]:
-        def dump(payload: dict[str, object]) -> bytes:
-            return (json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-                    + "\n").encode("utf-8")
-
-        files = [("dts/index.json", dump(self.entry())),
-                 ("dts/collection.json", dump(self.root_collection())),
-                 (f"dts/collection/{EDITION_ID}.json", dump(self.root_collection()))]
+        """Every response: the edition's, then each book's."""
+        files = self.edition_files()
         for book in self.books:
+            files += self.book_files(book.key)
+        return files
+
+    def edition_files(self) -> list[tuple[str, bytes]]:
+        """The entry point and the edition's collection (it names both books)."""
+        return [("dts/index.json", _dump(self.entry())),
+                ("dts/collection.json", _dump(self.root_collection())),
+                (f"dts/collection/{EDITION_ID}.json", _dump(self.root_collection()))]
+
+    def book_files(self, key: str) -> list[tuple[str, bytes]]:
+        """One book's responses: its collection, navigation and documents."""
+        dump = _dump
+        files: list[tuple[str, bytes]] = []
+        for book in [b for b in self.books if b.key == key]:
             resource = {"@context": CONTEXT, **self.resource(book)}
             files.append((f"dts/collection/{book.key}.json", dump(resource)))
             files.append((f"dts/document/{book.key}.xml",
                           etree.tostring(book.root.getroottree(), xml_declaration=True,
                                          encoding="UTF-8")))
-            for tree in self.trees[book.key]:
+            for tree in self.trees(book.key):
                 for down in [*range(1, tree.depth + 1), -1]:
                     files.append((f"dts/{self.navigation_path(book.key, tree, down, None)}",
                                   dump(self.navigation(book, tree, down, None))))
@@ -329,3 +345,7 @@ class DtsWriter:
                     doc = f"dts/document/{book.key}{self._params(tree.name)}/{unit.identifier}.xml"
                     files.append((doc, self.document(book, unit)))
         return files
+
+
+def _dump(payload: dict[str, object]) -> bytes:
+    return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
