@@ -552,12 +552,21 @@ def _format_templates(style: str, item_json: str) -> tuple[str, str]:
     return cite, entry
 
 
+_TEMPLATE_ITEMS: dict[tuple[object, ...], str] = {}
+
+
 def _template_item(record: CitationRecord) -> str:
-    item = record.csl_item(with_pages=False)
-    item["id"] = record.book_key
-    item["URL"] = _URL_TOKEN
-    del item["medium"]  # Chicago would print it after the locator
-    return json.dumps(item, sort_keys=True)
+    """The CSL item the templates are made from: the same for every passage of a book
+    (no pages, no URL), so worked out once per book and edition."""
+    key = (record.book_key, record.author, record.title, record.original, record.edition)
+    found = _TEMPLATE_ITEMS.get(key)
+    if found is None:
+        item = record.csl_item(with_pages=False)
+        item["id"] = record.book_key
+        item["URL"] = _URL_TOKEN
+        del item["medium"]  # Chicago would print it after the locator
+        found = _TEMPLATE_ITEMS[key] = json.dumps(item, sort_keys=True)
+    return found
 
 
 def csl_citation(record: CitationRecord, style: str, url: str) -> str:
