@@ -9,7 +9,7 @@ import pytest
 from transform.books import TEI_DIR
 from transform.cite import Citer, current_edition
 from transform.writers.collect import collect_edition
-from transform.writers.search import search_files, search_records
+from transform.writers.search import bundle_of, search_files, search_records
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
@@ -49,6 +49,17 @@ def test_names_become_filters(records: list) -> None:
     assert "person" in paragraph.filters and "Lenin" not in " ".join(
         paragraph.filters["person"])  # Lenin is named in the note only
     assert any("Lenin" in name for name in by_id["roth-fn-1"].filters["person"])
+
+
+def test_each_book_has_an_index_of_its_own(records: list) -> None:
+    carr = [r for r in records if r.meta["book"].startswith("Carr")]
+    assert 0 < len(carr) < len(records)
+    edition = collect_edition(FIXTURE_TEI)
+    assert search_records(edition, Citer(edition, current_edition(edition)), ("carr",)) == carr
+    files = dict(search_files(carr, bundle_of("carr")))
+    assert "pagefind/carr/pagefind.js" in files
+    assert all(path.startswith("pagefind/carr/") for path in files)
+    assert len([p for p in files if p.startswith("pagefind/carr/fragment/")]) == len(carr)
 
 
 def test_index_bundle_is_written(records: list) -> None:
