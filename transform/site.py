@@ -570,18 +570,26 @@ class SiteJobs:
         self.sink.made_by(job, key, files)
         return files
 
+    def _per_book(self, job: str, make: Callable[[BookEdition], list[tuple[str, bytes]]]
+                  ) -> list[tuple[str, bytes]]:
+        """`make(book)` for each book, cached per book (`{job}-{key}`): keyed by that
+        book's TEI and the registers only, so an edit to one book leaves the other's
+        files as they were."""
+        registers = list(self.edition.register_files)
+        files: list[tuple[str, bytes]] = []
+        for book in self.edition.books:
+            files += self._cached(f"{job}-{book.key}", lambda book=book: make(book),
+                                  [book.source, *registers])
+        return files
+
     def job_dts(self) -> JobOutput:
         """The DTS responses, made (and cached) per book, and the edition's (which name
         both books): an edit to one book makes that book's again, not both."""
         citations = self.writer.citations
-        registers = list(self.edition.register_files)
-        files = [(CITE_DATA, citations.data_script()),
-                 *self._cached("dts", lambda: citations.dts_files("edition"))]
-        for book in self.edition.books:
-            files += self._cached(f"dts-{book.key}",
-                                  lambda key=book.key: citations.dts_files(key),
-                                  [book.source, *registers])
-        return JobOutput(files=files)
+        return JobOutput(files=[
+            (CITE_DATA, citations.data_script()),
+            *self._cached("dts", lambda: citations.dts_files("edition")),
+            *self._per_book("dts", lambda book: citations.dts_files(book.key))])
 
     def job_downloads(self) -> JobOutput:
         """Each book's text and EPUB, cached per book: an edit to one book leaves the
@@ -589,15 +597,8 @@ class SiteJobs:
         from transform.writers.downloads import book_downloads
 
         info = self.writer.citations.info
-        registers = list(self.edition.register_files)
-        files: list[tuple[str, bytes]] = []
-        for book in self.edition.books:
-            files += self._cached(
-                f"downloads-{book.key}",
-                lambda book=book: book_downloads(self.edition, book, info.title,
-                                                 info.version, info.date),
-                [book.source, *registers])
-        return JobOutput(files=files)
+        return JobOutput(files=self._per_book("downloads", lambda book: book_downloads(
+            self.edition, book, info.title, info.version, info.date)))
 
     def job_search(self) -> JobOutput:
         """Each book's search index, made (and cached) per book: an edit to one book
@@ -605,15 +606,8 @@ class SiteJobs:
         from transform.writers.search import bundle_of, search_files, search_records
 
         citer = self.writer.citations.citer
-        registers = list(self.edition.register_files)
-        files: list[tuple[str, bytes]] = []
-        for book in self.edition.books:
-            files += self._cached(
-                f"search-{book.key}",
-                lambda key=book.key: search_files(
-                    search_records(self.edition, citer, (key,)), bundle_of(key)),
-                [book.source, *registers])
-        return JobOutput(files=files)
+        return JobOutput(files=self._per_book("search", lambda book: search_files(
+            search_records(self.edition, citer, (book.key,)), bundle_of(book.key))))
 
     def job_sources(self) -> JobOutput:
         files = _static_files()
