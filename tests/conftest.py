@@ -48,6 +48,20 @@ def _built(factory: pytest.TempPathFactory, name: str, tei_dir: Path,
     return out
 
 
+def site_with_redirects(directory: Path, redirects: dict[str, str]) -> Path:
+    """The fixture books built into `directory`/site, with `redirects` (a renamed id →
+    its passage's id) in their ids/redirects.tsv."""
+    from transform.site import build_site
+
+    tei = directory / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    (tei / "ids").mkdir()
+    (tei / "ids" / "redirects.tsv").write_text(
+        "".join(f"{old}\t{new}\n" for old, new in redirects.items()), encoding="utf-8")
+    build_site(directory / "site", tei)
+    return directory / "site"
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
     """The site of the fixture books (tests/fixtures/site/tei)."""

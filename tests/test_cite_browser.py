@@ -6,17 +6,14 @@ Playwright is missing and fails instead when CI=true.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import site_with_redirects
 
 from transform.cite import Citer
-from transform.site import build_site
 
 pytestmark = pytest.mark.browser
-
-FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
 
 def test_copy_gives_the_citation_with_its_pages(browser: object, site: Path,
@@ -65,15 +62,10 @@ def test_without_javascript_the_citation_is_text(browser: object, site: Path) ->
 
 def test_a_renamed_id_in_an_address_leads_to_its_passage(browser: object,
                                                          tmp_path: Path) -> None:
-    tei = tmp_path / "tei"
-    shutil.copytree(FIXTURE_TEI, tei)
-    (tei / "ids").mkdir()
-    (tei / "ids" / "redirects.tsv").write_text("roth-old-p1\troth-ch1-s2-p1\n",
-                                               encoding="utf-8")
-    build_site(tmp_path / "site", tei)
+    site = site_with_redirects(tmp_path, {"roth-old-p1": "roth-ch1-s2-p1"})
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.goto((tmp_path / "site" / "rothstein" / "ch01.html").as_uri() + "#roth-old-p1")
+    page.goto((site / "rothstein" / "ch01.html").as_uri() + "#roth-old-p1")
     page.wait_for_url("**#roth-ch1-s2-p1")
-    page.goto((tmp_path / "site" / "id" / "roth-old-p1.html").as_uri())
+    page.goto((site / "id" / "roth-old-p1.html").as_uri())
     page.wait_for_url("**/rothstein/ch01.html#roth-ch1-s2-p1")
     page.close()

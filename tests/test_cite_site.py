@@ -7,14 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import site_with_redirects
 from lxml import html
 
 from transform.books import TEI_DIR
 from transform.cite import STYLES, Citer
-from transform.site import build_site
 from transform.writers.citing import CITE_DATA, book_templates, fill, passage_values
-
-FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
 
 def meta(page: html.HtmlElement) -> dict[str, list[str]]:
@@ -94,17 +92,10 @@ def test_templates_filled_equal_the_python_formats(site: Path, citer: Citer) -> 
 
 
 def test_redirect_pages_for_renamed_ids(tmp_path: Path) -> None:
-    import shutil
-
-    tei = tmp_path / "tei"
-    shutil.copytree(FIXTURE_TEI, tei)
-    (tei / "ids").mkdir()
-    (tei / "ids" / "redirects.tsv").write_text("roth-old-p1\troth-ch1-s1-p1\n",
-                                               encoding="utf-8")
-    build_site(tmp_path / "site", tei)
-    page = (tmp_path / "site" / "id" / "roth-old-p1.html").read_text(encoding="utf-8")
+    site = site_with_redirects(tmp_path, {"roth-old-p1": "roth-ch1-s1-p1"})
+    page = (site / "id" / "roth-old-p1.html").read_text(encoding="utf-8")
     assert 'content="0; url=../rothstein/ch01.html#roth-ch1-s1-p1"' in page
-    script = (tmp_path / "site" / CITE_DATA).read_text(encoding="utf-8")
+    script = (site / CITE_DATA).read_text(encoding="utf-8")
     assert '"roth-old-p1":"rothstein/ch01.html#roth-ch1-s1-p1"' in script
 
 

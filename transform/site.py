@@ -495,8 +495,7 @@ class SiteJobs:
     def run(self, name: str) -> JobReport:
         started = time.perf_counter()
         seen = len(self.writer.diagnostics)
-        self.sink.made = Manifest()  # this job's own record (the sink is shared when serial)
-        self.sink.totals = [0, 0, 0]
+        self.sink.start_job()  # this job's own record (the sink is shared when serial)
         output: JobOutput = getattr(self, f"job_{name.replace('-', '_')}")()
         output.diagnostics = self.writer.diagnostics[seen:]  # this job's (the writer is shared)
         made = time.perf_counter()

@@ -119,6 +119,11 @@ class SiteFiles:
         self.totals = [0, 0, 0]  # files, bytes, reused from the previous site
         self._dirs: set[str] = set()
 
+    def start_job(self) -> None:
+        """Begin one job's record: the files it makes (`made`) and their `totals`."""
+        self.made = Manifest()
+        self.totals = [0, 0, 0]
+
     def write(self, files: Files) -> tuple[int, int, int]:
         """Write `files`; returns (files, bytes, files reused from the previous site)."""
         count = size = reused = 0
