@@ -43,7 +43,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transform.books import TEI_DIR
+from transform.edition import TEI_DIR
 from transform.site import build_site, default_jobs
 from transform.xmlsafe import parse_tei
 

@@ -78,7 +78,7 @@ def names_site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> P
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Path:
     """The site of the real books in tei/ (skipped until both are there)."""
-    from transform.books import TEI_DIR
+    from transform.edition import TEI_DIR
     from transform.writers.collect import book_paths
 
     if {book.key for book, _ in book_paths(TEI_DIR)} != {"rothstein", "carr"}:
@@ -90,7 +90,7 @@ def real_site(tmp_path_factory: pytest.TempPathFactory, build_cache: Path) -> Pa
 def citer() -> object:
     """The citations of the fixture books, as the site built from them gives them."""
     from transform.cite import Citer, current_edition
-    from transform.site import EDITION_TITLE, edition_version
+    from transform.edition import EDITION_TITLE, edition_version
     from transform.writers.collect import collect_edition
 
     edition = collect_edition(FIXTURE_TEI)

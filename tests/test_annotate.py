@@ -20,8 +20,8 @@ from transform.annotate import annotate_files
 from transform.annotate.build import DATA_DIR, build_all
 from transform.annotate.mixed import Role, WrapError, read_stream, wrap_range
 from transform.annotate.names import role_of
-from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
 from transform.cli import main
+from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "annotate"
 T = f"{{{TEI_NS}}}"

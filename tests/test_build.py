@@ -120,7 +120,7 @@ def test_rebuild_is_byte_identical_bar_the_build_date(tmp_path: Path,
 
 @pytest.mark.corpus
 def test_real_rebuild_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transform.books import TEI_DIR
+    from transform.edition import TEI_DIR
     from transform.writers.collect import book_paths
 
     if not book_paths(TEI_DIR):

@@ -21,7 +21,7 @@ from collections import Counter
 import pytest
 from lxml import etree
 
-from transform.books import BOOKS, SCHEMA_DIR, TEI_NS, XML_NS
+from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS, XML_NS
 from transform.readers import carr
 from transform.xmlsafe import parse_tei
 

@@ -11,7 +11,6 @@ import pytest
 import rispy
 from click.testing import CliRunner
 
-from transform.books import BOOKS, TEI_DIR
 from transform.cite import (
     ORIGINALS,
     CitationError,
@@ -22,6 +21,7 @@ from transform.cite import (
     page_range,
 )
 from transform.cli import main
+from transform.edition import BOOKS, TEI_DIR
 from transform.writers.collect import collect_edition
 from transform.xmlsafe import parse_tei
 

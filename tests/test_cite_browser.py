@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import site_with_redirects
 
+from tests.conftest import site_with_redirects
 from transform.cite import Citer
 
 pytestmark = pytest.mark.browser

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import site_with_redirects
 from lxml import html
 
-from transform.books import TEI_DIR
+from tests.conftest import site_with_redirects
 from transform.cite import STYLES, Citer
+from transform.edition import TEI_DIR
 from transform.writers.citing import CITE_DATA, book_templates, fill, passage_values
 
 

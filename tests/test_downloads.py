@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from transform.books import TEI_DIR
+from transform.edition import TEI_DIR
 from transform.writers.collect import collect_edition, reading_text
 from transform.writers.downloads import epub, plain_text
 

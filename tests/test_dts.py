@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from transform.books import BOOKS, TEI_DIR
+from transform.edition import BOOKS, TEI_DIR
 from transform.writers.dts import DTS_NS, BookResource, DtsWriter, citation_trees, tei_xpath
 from transform.xmlsafe import parse_tei
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from transform import ids_manifest
-from transform.books import TEI_DIR
+from transform.edition import TEI_DIR
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cite"
 

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from transform.books import TEI_NS, XML_NS
 from transform.cli import main
+from transform.edition import TEI_NS, XML_NS
 from transform.names_index.collect import build_index, collect_index, listing
 from transform.names_index.commands import printed_report
 from transform.names_index.coverage import coverage

@@ -6,9 +6,9 @@ import json
 
 from click.testing import CliRunner
 
+from tests.conftest import FIXTURES
 from transform.cli import main
 from transform.proof import proof
-from tests.conftest import FIXTURES
 
 BOOK = FIXTURES / "proof" / "book.xml"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from transform.books import SCHEMA_DIR, TEI_NS, XML_NS
+from transform.edition import SCHEMA_DIR, TEI_NS, XML_NS
 from transform.readers import carr
 from transform.readers.common import book_vocabulary, tei
 

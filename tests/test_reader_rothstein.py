@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from transform.books import SCHEMA_DIR, TEI_NS, XML_NS
+from transform.edition import SCHEMA_DIR, TEI_NS, XML_NS
 from transform.readers import rothstein
 from transform.readers.common import (
     book_vocabulary,
@@ -244,7 +244,7 @@ def test_index_entries_and_subentries(index: etree._ElementTree,
 
 def test_ingest_writes_and_refuses_to_overwrite(tmp_path: Path, monkeypatch) -> None:
     from transform import cli
-    from transform.books import BOOKS, Book
+    from transform.edition import BOOKS, Book
 
     book = BOOKS["rothstein"]
     fixture_book = Book(book.key, book.author, book.short_title, FIXTURES / "runover.ocr.txt",

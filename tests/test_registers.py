@@ -17,7 +17,7 @@ from lxml import etree
 
 from transform.annotate.build import RegisterSourceError, build_all, read_sources, resolve_geokey
 from transform.annotate.registers import load_registers
-from transform.books import BOOKS, NSMAP, SCHEMA_DIR, TEI_DIR, XML_NS
+from transform.edition import BOOKS, NSMAP, SCHEMA_DIR, TEI_DIR, XML_NS
 
 REGISTERS = ["persons.xml", "places.xml", "orgs.xml"]
 XML_ID = f"{{{XML_NS}}}id"

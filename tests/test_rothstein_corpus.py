@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from transform.books import BOOKS, SCHEMA_DIR, TEI_NS
+from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS
 from transform.xmlsafe import parse_tei
 
 pytestmark = pytest.mark.corpus

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from tests.conftest import FIXTURES, ROOT
 from transform.validate import edition_grammar, tei_all_grammar
 from transform.xmlsafe import parse_tei
-from tests.conftest import FIXTURES, ROOT
 
 TEI_FILES = sorted((ROOT / "tei").glob("*.xml"))
 VALID_FIXTURES = sorted(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
 from transform.cite import Citer, current_edition
+from transform.edition import TEI_DIR
 from transform.writers.collect import collect_edition
 from transform.writers.search import bundle_of, search_files, search_records
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
+from transform.edition import TEI_DIR
 from transform.writers.checks import first_missing, html_words, tei_words
 from transform.writers.collect import Division, collect_edition
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transform.books import TEI_DIR
+from transform.edition import TEI_DIR
 from transform.writers.checks import check_links
 from transform.writers.collect import collect_registers
 

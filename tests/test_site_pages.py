@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from transform.site import EDITION_TITLE
+from transform.edition import EDITION_TITLE
 
 
 def pages(site: Path) -> list[Path]:
@@ -130,7 +130,7 @@ def test_real_pages_have_chrome_and_ordered_headings(real_site: Path) -> None:
 def test_a_line_break_in_a_heading_is_a_space_in_labels() -> None:
     from lxml import etree
 
-    from transform.books import TEI_NS
+    from transform.edition import TEI_NS
     from transform.writers.collect import reading_text
 
     head = etree.fromstring(f'<head xmlns="{TEI_NS}">CHAPTER I<lb/>The Causes<note>n</note>'

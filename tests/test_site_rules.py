@@ -7,7 +7,7 @@ import re
 import pytest
 from lxml import etree
 
-from transform.books import SCHEMA_DIR, TEI_NS
+from transform.edition import SCHEMA_DIR, TEI_NS
 from transform.writers.engine import RenderContext, Renderer
 from transform.writers.rules import RULES
 

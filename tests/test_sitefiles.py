@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_TEI
 
+from tests.conftest import FIXTURE_TEI
 from transform.site import build_site
 from transform.sitefiles import KEEP_SITES, FileRecord, Manifest, SiteFiles
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import FIXTURES
 from transform.cli import main
 from transform.validate import validate_paths
-from tests.conftest import FIXTURES
 
 GOOD = FIXTURES / "validate" / "good"
 BAD = FIXTURES / "validate" / "bad"

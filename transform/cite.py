@@ -30,7 +30,15 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.books import BOOKS, TEI_NS, XML_NS, Book
+from transform.edition import (
+    BOOKS,
+    EDITION_TITLE,
+    TEI_NS,
+    XML_NS,
+    Book,
+    build_date,
+    edition_version,
+)
 
 STYLES = ("chicago", "mla", "bibtex", "ris", "csl-json")
 CSL_STYLES = {
@@ -38,7 +46,6 @@ CSL_STYLES = {
     "chicago": "chicago-notes-bibliography-17th-edition",
     "mla": "modern-language-association",
 }
-EDITION_TITLE_FALLBACK = "The Russian Revolution from two camps: a critical digital edition"
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -195,8 +202,6 @@ def revision_date(edition: object) -> str | None:
 def current_edition(edition: object, base_url: str = "", title: str | None = None,
                     version: str | None = None) -> EditionInfo:
     """The edition's title, package version, text date (revision or build date), base URL."""
-    from transform.site import EDITION_TITLE, build_date, edition_version
-
     return EditionInfo(title or EDITION_TITLE, version or edition_version(),
                        revision_date(edition) or build_date(), base_url)
 
@@ -662,7 +667,7 @@ def format_record(record: CitationRecord, style: str, url: str | None = None) ->
 def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
          base_url: str = "") -> str:
     """The citation of `ref` (an xml:id or `book:page`) in `style`: the `edition cite` call."""
-    from transform.books import TEI_DIR
+    from transform.edition import TEI_DIR
 
     citer = Citer.from_tei(tei_dir or TEI_DIR, base_url)
     return citer.format(citer.resolve(ref), style)

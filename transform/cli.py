@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from transform.books import BOOKS, TEI_DIR
+from transform.edition import BOOKS, TEI_DIR
 from transform.fileio import write_tei
 
 

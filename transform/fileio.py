@@ -30,14 +30,7 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
 # between their children is insignificant, so one child per line is safe there.
 STRUCTURAL = frozenset(
     f"{{http://www.tei-c.org/ns/1.0}}{name}"
-    for name in (
-        "TEI teiHeader fileDesc titleStmt editionStmt publicationStmt seriesStmt notesStmt "
-        "sourceDesc encodingDesc projectDesc editorialDecl correction normalization quotation "
-        "hyphenation segmentation interpretation punctuation refsDecl citeStructure "
-        "profileDesc langUsage revisionDesc availability respStmt text front body back div "
-        "titlePage docTitle listBibl list lg quote figure table row listPerson listPlace "
-        "listOrg listRelation person place org location biblStruct monogr imprint"
-    ).split()
+    for name in ["TEI", "teiHeader", "fileDesc", "titleStmt", "editionStmt", "publicationStmt", "seriesStmt", "notesStmt", "sourceDesc", "encodingDesc", "projectDesc", "editorialDecl", "correction", "normalization", "quotation", "hyphenation", "segmentation", "interpretation", "punctuation", "refsDecl", "citeStructure", "profileDesc", "langUsage", "revisionDesc", "availability", "respStmt", "text", "front", "body", "back", "div", "titlePage", "docTitle", "listBibl", "list", "lg", "quote", "figure", "table", "row", "listPerson", "listPlace", "listOrg", "listRelation", "person", "place", "org", "location", "biblStruct", "monogr", "imprint"]
 )
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transform.books import BOOKS, TEI_DIR, XML_NS
 from transform.cite import load_redirects
+from transform.edition import BOOKS, TEI_DIR, XML_NS
 from transform.fileio import write_bytes_atomic
 from transform.xmlsafe import parse_tei
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from lxml import etree
 from wordfreq import zipf_frequency
 
-from transform.books import REGISTER_FILES, TEI_NS
 from transform.diagnostics import display_path
+from transform.edition import REGISTER_FILES, TEI_NS
 from transform.xmlsafe import parse_tei
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)

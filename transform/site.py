@@ -12,7 +12,6 @@ which honours SOURCE_DATE_EPOCH.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import json
 import os
@@ -21,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import ClassVar
 
@@ -30,8 +29,8 @@ from lxml import etree
 from markupsafe import Markup
 
 from transform import urls
-from transform.books import BOOKS, TEI_DIR
 from transform.diagnostics import Diagnostic, Report
+from transform.edition import BOOKS, EDITION_TITLE, TEI_DIR, build_date, edition_version
 from transform.names_index.model import NamesIndex
 from transform.sitefiles import Manifest, SiteFiles
 from transform.writers.citing import CITE_DATA, SiteCitations
@@ -66,7 +65,6 @@ from transform.writers.pages import (
     ReadingPage,
 )
 
-EDITION_TITLE = "The Russian Revolution from two camps: a critical digital edition"
 SITE_MARKER = ".edition-site"
 _PRINCIPLE_LABELS = {
     "p": "General", "correction": "Corrections", "normalization": "Normalisation",
@@ -135,25 +133,6 @@ class RenderedDivision:
     anchors: tuple[PageAnchor, ...]
     has_interventions: bool
     ids: frozenset[str]
-
-
-def build_date() -> str:
-    """The build date (UTC), from SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return dt.datetime.now(dt.UTC).date().isoformat()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    except (ValueError, OverflowError) as error:
-        raise BuildError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
-                         "1970-01-01 UTC") from error
-
-
-def edition_version() -> str:
-    try:
-        return metadata.version("edition")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def template_environment() -> jinja2.Environment:
@@ -817,7 +796,10 @@ def _build_site(out: Path, tei_dir: Path, progress: Progress | None, validate: b
                 workers: int | None) -> BuildResult:
     say = progress or (lambda message: None)
     out = out.resolve()
-    date = build_date()
+    try:
+        date = build_date()
+    except ValueError as error:
+        raise BuildError(str(error)) from error
     result = BuildResult(out)
     began = started = time.perf_counter()
 

@@ -12,7 +12,7 @@ import functools
 import posixpath
 import re
 
-from transform.books import REGISTER_FILES
+from transform.edition import REGISTER_FILES
 
 HOME = "index.html"
 ABOUT = "index.html#about"

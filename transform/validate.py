@@ -19,8 +19,8 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
-from transform.books import REGISTER_FILES, SCHEMA_DIR
 from transform.diagnostics import Diagnostic, Report, display_path
+from transform.edition import REGISTER_FILES, SCHEMA_DIR
 from transform.xmlsafe import UnsafeXMLError, check_no_entities, safe_parser
 
 VALIDATION_NS = "urn:x-edition:validation"

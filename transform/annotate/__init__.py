@@ -19,7 +19,7 @@ from transform.annotate.names import (
     untagged_report,
 )
 from transform.annotate.registers import load_registers
-from transform.books import BOOKS, TEI_DIR
+from transform.edition import BOOKS, TEI_DIR
 from transform.fileio import write_tei
 from transform.xmlsafe import parse_tei
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.books import TEI_DIR, TEI_NS, XML_NS
+from transform.edition import TEI_DIR, TEI_NS, XML_NS
 from transform.fileio import write_tei
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -39,7 +39,7 @@ from transform.annotate.mixed import (
     wrap_range,
 )
 from transform.annotate.registers import Entry, Registers
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"

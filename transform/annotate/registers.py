@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.books import NSMAP, TEI_DIR, XML_NS
+from transform.edition import NSMAP, TEI_DIR, XML_NS
 from transform.xmlsafe import parse_tei
 
 XML_ID = f"{{{XML_NS}}}id"

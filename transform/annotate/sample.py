@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"

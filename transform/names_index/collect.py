@@ -17,7 +17,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from transform import urls
-from transform.books import BOOKS, TEI_DIR, TEI_NS, XML_NS, Book
+from transform.edition import BOOKS, TEI_DIR, TEI_NS, XML_NS, Book
 from transform.names_index.model import (
     ENTRY_ELEMENTS,
     KINDS,

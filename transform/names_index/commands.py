@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from transform.books import BOOKS, TEI_DIR
+from transform.edition import BOOKS, TEI_DIR
 from transform.names_index.collect import collect_index
 from transform.names_index.coverage import Coverage, coverage
 from transform.names_index.export import to_csv, to_json, to_tei_bytes

@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from transform import urls
-from transform.books import BOOKS, TEI_NS, XML_NS
+from transform.edition import BOOKS, TEI_NS, XML_NS
 from transform.names_index.locators import format_locators
 from transform.names_index.model import KIND_LABELS, KINDS, Entry, Mention, NamesIndex
 from transform.names_index.sorting import collation

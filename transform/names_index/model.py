@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from transform.books import REGISTER_FILES
+from transform.edition import REGISTER_FILES
 
 KINDS = tuple(REGISTER_FILES)
 KIND_LABELS = {"persons": "People", "places": "Places", "orgs": "Organisations"}

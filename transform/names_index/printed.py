@@ -26,7 +26,7 @@ from typing import Any
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 from transform.names_index.collect import text_of
 from transform.names_index.locators import page_value
 from transform.names_index.model import KINDS, Entry, NamesIndex

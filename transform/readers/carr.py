@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.books import BOOKS, TEI_NS, XML_NS
+from transform.edition import BOOKS, TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
     Responsibility,

@@ -20,7 +20,7 @@ from functools import lru_cache
 from lxml import etree
 from wordfreq import zipf_frequency
 
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 
 # ----------------------------------------------------------------------- words
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
     HyphenDecision,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from transform.books import NSMAP
+from transform.edition import NSMAP
 
 if TYPE_CHECKING:
     from transform.writers.engine import RenderContext

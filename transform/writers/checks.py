@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree, html
 
-from transform.books import TEI_NS
+from transform.edition import TEI_NS
 
 _T = f"{{{TEI_NS}}}"
 _NOTE = f"{_T}note"

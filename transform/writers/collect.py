@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from transform import urls
-from transform.books import BOOKS, NSMAP, REGISTER_FILES, TEI_NS, XML_NS, Book
+from transform.edition import BOOKS, NSMAP, REGISTER_FILES, TEI_NS, XML_NS, Book
 from transform.names_index.collect import parse_registers
 from transform.xmlsafe import parse_tei
 

@@ -22,7 +22,7 @@ from html import escape
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 from transform.writers.engine import RenderContext, Renderer
 
 _T = f"{{{TEI_NS}}}"

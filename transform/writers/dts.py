@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from transform.books import TEI_NS, XML_NS
 from transform.cite import page_map
+from transform.edition import TEI_NS, XML_NS
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_NS = "https://w3id.org/api/dts#"

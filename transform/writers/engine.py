@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS, XML_NS
 from transform.diagnostics import Diagnostic
+from transform.edition import TEI_NS, XML_NS
 from transform.writers.behaviours import Behaviour, Kind, inline
 from transform.writers.rules import RULES
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS, XML_NS
+from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
 from transform.names_index.collect import book_info, build_index, listing
 from transform.names_index.coverage import coverage
 from transform.names_index.export import site_path, to_csv, to_json, to_tei_bytes
@@ -266,7 +266,6 @@ class IndexPages:
         return site_path(mention, self.targets)
 
     def chrome(self, path: str, title: str, crumbs: list[tuple[str, str]]) -> Chrome:
-        from transform.site import EDITION_TITLE
 
         return self.writer.chrome(path, f"{title} — {EDITION_TITLE}", "en",
                                   f"{EDITION_TITLE}, version {self.writer.version}, {path}.",

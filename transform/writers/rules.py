@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS
+from transform.edition import TEI_NS
 from transform.writers.behaviours import (
     Rule,
     always,

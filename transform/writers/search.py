@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from transform import urls
-from transform.books import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 from transform.writers.collect import reading_text
 
 SEARCH_PAGE = "search.html"

@@ -1,9 +1,18 @@
-"""The edition's books and files: where each source, TEI file and register lives."""
+"""The edition's facts: its title, version and build date, its books, and where each
+source, TEI file and register lives.
+
+Every module may import this one; it imports nothing of the edition's own.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+
+EDITION_TITLE = "The Russian Revolution from two camps: a critical digital edition"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEI_DIR = PROJECT_ROOT / "tei"
@@ -16,6 +25,30 @@ NSMAP = {"tei": TEI_NS}
 
 # The shared registers, beside the books in tei/: kind → file name.
 REGISTER_FILES = {"persons": "persons.xml", "places": "places.xml", "orgs": "orgs.xml"}
+REGISTER_KINDS = tuple(REGISTER_FILES)
+
+
+def edition_version() -> str:
+    """The edition's version: the installed distribution's."""
+    try:
+        return metadata.version("edition")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_date() -> str:
+    """The build date (UTC), from SOURCE_DATE_EPOCH when set (reproducible builds).
+
+    Raises ValueError, saying what is wrong, when SOURCE_DATE_EPOCH is not a number.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return dt.datetime.now(dt.UTC).date().isoformat()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    except (ValueError, OverflowError, OSError) as error:
+        raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
+                         "1970-01-01 UTC") from error
 
 
 @dataclass(frozen=True)
