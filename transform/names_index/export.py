@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -113,8 +114,30 @@ CSV_COLUMNS = ("kind", "entry", "heading", "book", "chapter", "section", "paragr
                "kwic_left", "kwic_keyword", "kwic_right", "href")
 
 
+# A spreadsheet reads a cell beginning with one of these as a formula (OWASP's list);
+# a cell that begins with quotes before one of them is quoted once more, so that
+# taking one quote off every quoted cell gives back exactly what was written.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as a spreadsheet shows it as text, never as a formula to evaluate.
+
+    A cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+    single quote `'` in front, as OWASP's guidance on CSV injection says; so does a
+    cell whose quotes at the start are followed by one of them. Legitimate values
+    beginning with `-` (a dash or hyphenated word in a name or a context, a
+    negative number) are neutralised too: a spreadsheet would evaluate them as
+    well (`-Urals basin` gives `#NAME?`). To read the original value back, remove
+    one `'` from the start of every cell that begins with quotes followed by one
+    of those characters.
+    """
+    return f"'{cell}" if _FORMULA_START.match(cell) else cell
+
+
 def to_csv(index: NamesIndex, targets: Mapping[str, str] | None = None) -> bytes:
-    """One row per mention, entries in index order, with the locator each falls under."""
+    """One row per mention, entries in index order, with the locator each falls under;
+    every cell made `spreadsheet_safe`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -123,12 +146,12 @@ def to_csv(index: NamesIndex, targets: Mapping[str, str] | None = None) -> bytes
             for book in index.books:
                 for loc in index.locators_of(entry, book.key):
                     for m in loc.mentions:
-                        writer.writerow((
+                        writer.writerow([spreadsheet_safe(str(cell)) for cell in (
                             kind, entry.entry_id, entry.heading, book.key, m.chapter or "",
                             m.section or "", m.paragraph or "", m.anchor, m.mention_id,
                             m.page or "", "yes" if m.in_note else "no", loc.label, m.surface,
                             m.kwic.left, m.kwic.keyword, m.kwic.right,
-                            site_path(m, targets)))
+                            site_path(m, targets))])
     return out.getvalue().encode("utf-8")
 
 
