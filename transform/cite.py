@@ -666,10 +666,18 @@ def format_record(record: CitationRecord, style: str, url: str | None = None) ->
 
 def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
          base_url: str = "") -> str:
-    """The citation of `ref` (an xml:id or `book:page`) in `style`: the `edition cite` call."""
-    from transform.edition import TEI_DIR
+    """The citation of `ref` (an xml:id or `book:page`) in `style`: the `edition cite` call.
 
-    citer = Citer.from_tei(tei_dir or TEI_DIR, base_url)
+    Raises `InputError`, located, when a book, a register or the redirects file
+    cannot be read (not well-formed, unsafe, not UTF-8).
+    """
+    from transform.edition import TEI_DIR
+    from transform.ids_manifest import redirects_path
+    from transform.inputs import reading, tei_inputs
+
+    tei_dir = tei_dir or TEI_DIR
+    with reading([*tei_inputs(tei_dir), redirects_path(tei_dir)]):
+        citer = Citer.from_tei(tei_dir, base_url)
     return citer.format(citer.resolve(ref), style)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from transform.edition import BOOKS, TEI_DIR
-from transform.fileio import write_tei
+from transform.fileio import WriteError, write_tei
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,7 +40,11 @@ def ingest(book: str, out: Path | None, force: bool) -> None:
         )
     reader = importlib.import_module(f"transform.readers.{book}")
     tree = reader.read(spec.source)
-    write_tei(target, tree)
+    try:
+        write_tei(target, tree)
+    except WriteError as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
     click.echo(f"wrote {target}", err=True)
 
 
@@ -140,9 +144,15 @@ def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
 def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool, redo: bool) -> None:
     """Tag persons, places and organisations in TEI books from the registers in tei/."""
     from transform.annotate import annotate_files, format_report
+    from transform.inputs import InputError, reading, tei_inputs
 
     targets = list(paths) or [b.tei for b in BOOKS.values() if b.tei.exists()]
-    run = annotate_files(targets, write=not dry_run, report=report, redo=redo)
+    try:
+        with reading([*targets, *tei_inputs(TEI_DIR)]):
+            run = annotate_files(targets, write=not dry_run, report=report, redo=redo)
+    except (InputError, WriteError) as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
     for book in run.books:
         click.echo(format_report(book) if report else
                    f"{book.path}: " + ", ".join(f"{k} +{v}" for k, v in sorted(book.added.items())))
@@ -163,6 +173,7 @@ def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverag
           tei_dir: Path) -> None:
     """The index of names: export it (TEI, JSON, CSV) or report on it."""
     from transform.fileio import write_bytes_atomic
+    from transform.inputs import InputError
     from transform.names_index import commands
 
     if compare_printed and show_coverage or (compare_printed or show_coverage) and fmt in (
@@ -179,8 +190,15 @@ def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverag
     except commands.IndexInputError as failure:
         click.echo(f"edition index: {failure}", err=True)
         sys.exit(1)
+    except InputError as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
     if out:
-        write_bytes_atomic(out, payload)
+        try:
+            write_bytes_atomic(out, payload)
+        except WriteError as failure:
+            click.echo(failure.diagnostic.format(), err=True)
+            sys.exit(1)
     else:
         click.echo(payload.decode("utf-8"), nl=False)
 
@@ -199,9 +217,14 @@ def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: 
     """Cite a passage: REF is an xml:id (roth-ch3-s2-p14) or book:page (rothstein:58)."""
     from transform import cite as citing
     from transform import ids_manifest
+    from transform.inputs import InputError
 
     if update_ids:
-        report = ids_manifest.update(tei_dir)
+        try:
+            report = ids_manifest.update(tei_dir)
+        except (InputError, WriteError) as failure:
+            click.echo(failure.diagnostic.format(), err=True)
+            sys.exit(1)
         for lost in report.lost:
             click.echo(lost.format())
         click.echo(", ".join(f"{k}: {report.published[k]} published, {report.added[k]} new"
@@ -213,4 +236,7 @@ def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: 
         click.echo(citing.cite(ref, style, tei_dir, base_url).rstrip("\n"))
     except citing.CitationError as failure:
         click.echo(f"edition cite: {failure}", err=True)
+        sys.exit(1)
+    except InputError as failure:
+        click.echo(failure.diagnostic.format(), err=True)
         sys.exit(1)

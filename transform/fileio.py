@@ -8,11 +8,37 @@ from pathlib import Path
 
 from lxml import etree
 
+from transform.diagnostics import Diagnostic, display_path
+
+
+class WriteError(OSError):
+    """A file could not be written (a folder that is a file or read-only, a full disk):
+    the file and the system's reason, for a one-line message."""
+
+    def __init__(self, path: Path, error: OSError, reason: str | None = None) -> None:
+        super().__init__(error.errno, reason or error.strerror or str(error), str(path))
+        self.path = path
+
+    @property
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(display_path(self.path), 0, 0, "error",
+                          f"cannot write the file: {self.strerror}", "unwritable")
+
 
 def write_bytes_atomic(path: Path, payload: bytes) -> None:
-    """Write `payload` beside `path` and rename it into place only when complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write `payload` beside `path` and rename it into place only when complete.
+
+    Raises `WriteError` (an `OSError`) naming `path` when the system refuses; the
+    file at `path`, if any, is then as it was.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        # mkdir says only "File exists" when a folder on the way is a file: name it
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{display_path(blocking)} is a file, not a folder" if blocking else None
+        raise WriteError(path, error, reason) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -21,6 +47,9 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise WriteError(path, error) from error
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

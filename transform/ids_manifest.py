@@ -16,6 +16,7 @@ from pathlib import Path
 from transform.cite import load_redirects
 from transform.edition import BOOKS, TEI_DIR, XML_NS
 from transform.fileio import write_bytes_atomic
+from transform.inputs import reading
 from transform.xmlsafe import parse_tei
 
 _XML_ID = f"{{{XML_NS}}}id"
@@ -43,7 +44,9 @@ def current_ids(path: Path) -> set[str]:
 
 
 def read_manifest(path: Path) -> set[str]:
-    if not path.exists():
+    """The ids a manifest lists; none when there is no such file (a folder of that
+    name, an archive of old manifests say, is not one)."""
+    if not path.is_file():
         return set()
     return {line.strip() for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")}
@@ -69,16 +72,23 @@ class GuardReport:
 
 
 def check(tei_dir: Path = TEI_DIR) -> GuardReport:
-    """Published ids that are gone without a redirect, or whose redirect leads nowhere."""
-    redirects = load_redirects(redirects_path(tei_dir))
-    everything: set[str] = set()
-    books: dict[str, tuple[set[str], set[str]]] = {}
-    for key, book in BOOKS.items():
-        path = tei_dir / book.tei.name
-        if path.exists():
-            now = current_ids(path)
-            books[key] = (read_manifest(manifest_path(key, tei_dir)), now)
-            everything |= now
+    """Published ids that are gone without a redirect, or whose redirect leads nowhere.
+
+    Only the files named by `manifest_path` and `redirects_path` are read: anything
+    else in `tei/ids/` (a README, a folder of old lists) is not. `InputError` says
+    which of them, or which book, cannot be read.
+    """
+    with reading([*(tei_dir / book.tei.name for book in BOOKS.values()),
+                  redirects_path(tei_dir), *(manifest_path(key, tei_dir) for key in BOOKS)]):
+        redirects = load_redirects(redirects_path(tei_dir))
+        everything: set[str] = set()
+        books: dict[str, tuple[set[str], set[str]]] = {}
+        for key, book in BOOKS.items():
+            path = tei_dir / book.tei.name
+            if path.exists():
+                now = current_ids(path)
+                books[key] = (read_manifest(manifest_path(key, tei_dir)), now)
+                everything |= now
     report = GuardReport()
     for key, (published, now) in books.items():
         report.published[key] = len(published)
