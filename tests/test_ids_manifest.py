@@ -67,3 +67,48 @@ def test_no_published_id_of_the_edition_is_lost() -> None:
     report = ids_manifest.check(TEI_DIR)
     assert report.published["rothstein"] > 1500 and report.published["carr"] > 400
     assert [lost.format() for lost in report.lost] == []
+
+
+def test_a_folder_in_ids_is_not_read(tei: Path) -> None:
+    """An archive of old lists in tei/ids/ changes nothing: its redirect does not
+    save a renamed id, and the commands that read tei/ids/ work beside it."""
+    from click.testing import CliRunner
+
+    from transform.cli import main
+
+    old = ids_manifest.ids_dir(tei) / "old"
+    old.mkdir()
+    (old / "rothstein.txt").write_text("roth-gone\n", encoding="utf-8")
+    (old / "redirects.tsv").write_text("roth-ch3-s2-p2\troth-ch3-s2-p2a\n", encoding="utf-8")
+    rename(tei, "roth-ch3-s2-p2", "roth-ch3-s2-p2a")
+    assert [item.xml_id for item in ids_manifest.check(tei).lost] == ["roth-ch3-s2-p2"]
+    ids_manifest.redirects_path(tei).write_text("roth-ch3-s2-p2\troth-ch3-s2-p2a\n",
+                                                encoding="utf-8")
+    runner = CliRunner()
+    updated = runner.invoke(main, ["cite", "--update-ids", "--tei-dir", str(tei)])
+    assert updated.exit_code == 0, updated.output
+    listed = ids_manifest.read_manifest(ids_manifest.manifest_path("rothstein", tei))
+    assert "roth-ch3-s2-p2a" in listed and "roth-gone" not in listed
+    cited = runner.invoke(main, ["cite", "roth-ch3-s2-p2", "--tei-dir", str(tei)])
+    assert cited.exit_code == 0, cited.output
+    assert "rothstein/ch03.html#roth-ch3-s2-p2a" in cited.stdout
+    assert (old / "rothstein.txt").read_text(encoding="utf-8") == "roth-gone\n"
+
+
+def test_a_folder_named_like_a_manifest_is_no_manifest(tei: Path) -> None:
+    manifest = ids_manifest.manifest_path("rothstein", tei)
+    manifest.unlink()
+    manifest.mkdir()
+    (manifest / "roth-ch3-s2-p2").write_text("", encoding="utf-8")
+    assert ids_manifest.read_manifest(manifest) == set()
+    report = ids_manifest.check(tei)
+    assert report.lost == [] and report.published["rothstein"] == 0
+    assert report.added["rothstein"] == len(
+        ids_manifest.current_ids(tei / "rothstein-history-ussr.xml"))
+    # updating it would replace the folder: refused, naming it
+    from transform.fileio import WriteError
+
+    with pytest.raises(WriteError) as refused:
+        ids_manifest.update(tei)
+    assert refused.value.path == manifest
+    assert "cannot write the file" in refused.value.diagnostic.format()
