@@ -71,7 +71,7 @@ def formula_tei(tmp_path: Path) -> Path:
         escaped = heading.replace("&", "&amp;").replace("<", "&lt;")
         text, n = re.subn(rf'(<person xml:id="{entry}">\s*<persName[^>]*>).*?(</persName>)',
                           lambda m, h=escaped: m.group(1) + h + m.group(2), text,
-                          count=1, flags=re.S)
+                          count=1, flags=re.DOTALL)
         assert n == 1, entry
     persons.write_text(text, encoding="utf-8")
     book = tei / "rothstein-history-ussr.xml"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from transform.fileio import write_bytes_atomic
+from transform.diagnostics import display_path
+from transform.fileio import WriteError, write_bytes_atomic
 
 
 def test_written_file_has_the_mode_of_a_plain_write(tmp_path: Path) -> None:
@@ -55,3 +58,44 @@ def test_write_tei_puts_blocks_on_lines_and_never_touches_mixed_content(tmp_path
     before = target.read_bytes()
     write_tei(target, etree.parse(str(target)))
     assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("below", [(), ("sub",), ("sub", "deeper")])
+def test_a_file_on_the_way_is_a_write_error_naming_it(tmp_path: Path,
+                                                      below: tuple[str, ...]) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_bytes(b"mine")
+    target = blocker.joinpath(*below, "out.xml")
+    with pytest.raises(WriteError) as refused:
+        write_bytes_atomic(target, b"<x/>")
+    assert refused.value.path == target
+    assert refused.value.errno in (errno.EEXIST, errno.ENOTDIR)
+    assert refused.value.strerror == f"{display_path(blocker)} is a file, not a folder"
+    assert blocker.read_bytes() == b"mine"
+
+
+@pytest.mark.parametrize("failing", ["replace", "write"])
+def test_a_full_disk_is_a_write_error_and_leaves_the_old_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
+    target = tmp_path / "out.xml"
+    target.write_bytes(b"old")
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    if failing == "replace":
+        monkeypatch.setattr("transform.fileio.os.replace", full)
+    else:
+        class FullFile(io.FileIO):
+            def write(self, payload: object) -> int:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr("transform.fileio.os.fdopen", lambda fd, mode: FullFile(fd, "wb"))
+    with pytest.raises(WriteError) as refused:
+        write_bytes_atomic(target, b"new")
+    assert isinstance(refused.value, OSError) and refused.value.errno == errno.ENOSPC
+    assert refused.value.diagnostic.format() == (
+        f"{display_path(target)}:0:0: error: cannot write the file: No space left on device "
+        "[unwritable]")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xml"]
