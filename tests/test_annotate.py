@@ -1,4 +1,4 @@
-"""edition annotate: the tail-safe wrap, the names pass on tricky sentences, the real books.
+"""edition annotate: the names pass on tricky sentences, the real books.
 
 The tricky fixture (tests/fixtures/annotate/tricky.xml) holds the cases the issue names:
 possessives, multi-word names, initials, a name split by a page break, derived words,
@@ -18,10 +18,10 @@ from lxml import etree
 
 from transform.annotate import annotate_files
 from transform.annotate.build import DATA_DIR, build_all
-from transform.annotate.mixed import Role, WrapError, read_stream, wrap_range
 from transform.annotate.names import role_of
 from transform.cli import main
 from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS
+from transform.tei import Role
 
 FIXTURE = Path(__file__).parent / "fixtures" / "annotate"
 T = f"{{{TEI_NS}}}"
@@ -49,48 +49,6 @@ def words(path: Path) -> list[str]:
 
 def canonical(path: Path) -> str:
     return etree.canonicalize(from_file=str(path), strip_text=True)
-
-
-# --- the tail-safe wrap helper, on mixed content ------------------------------------
-
-def _all_roles(element: etree._Element) -> Role:
-    name = etree.QName(element).localname
-    return {"pb": Role.ZERO_WIDTH, "note": Role.BARRIER, "sic": Role.ZERO_WIDTH}.get(
-        name, Role.TRANSPARENT)
-
-
-WRAP_CASES = [
-    # (paragraph, text to wrap, expected paragraph)
-    ("<p>a Lenin b</p>", "Lenin", "<p>a <x>Lenin</x> b</p>"),
-    ("<p>Lenin</p>", "Lenin", "<p><x>Lenin</x></p>"),
-    ("<p>a <hi>b</hi> Lloyd <pb n='5'/>George c</p>", "Lloyd George",
-     "<p>a <hi>b</hi> <x>Lloyd <pb n=\"5\"/>George</x> c</p>"),
-    ("<p>Lock<pb break='no'/>hart's <hi>x</hi></p>", "Lockhart",
-     "<p><x>Lock<pb break=\"no\"/>hart</x>'s <hi>x</hi></p>"),
-    ("<p><hi>Moscow</hi> and Kiev</p>", "Moscow", "<p><hi><x>Moscow</x></hi> and Kiev</p>"),
-    ("<p>the Constituent <choice><sic>Assemblv</sic><corr>Assembly</corr></choice> met</p>",
-     "Constituent Assembly",
-     "<p>the <x>Constituent <choice><sic>Assemblv</sic><corr>Assembly</corr></choice></x> met</p>"),
-]
-
-
-@pytest.mark.parametrize("source, target, expected", WRAP_CASES)
-def test_wrap_range_keeps_text_and_tails(source: str, target: str, expected: str) -> None:
-    paragraph = etree.fromstring(source)
-    before = "".join(paragraph.itertext())
-    stream = read_stream(paragraph, _all_roles)
-    start = stream.text.index(target)
-    wrap_range(stream, start, start + len(target), etree.Element("x"),
-               lambda e: etree.QName(e).localname in {"pb", "choice", "hi"}, _all_roles)
-    assert etree.tostring(paragraph, encoding=str) == expected
-    assert "".join(paragraph.itertext()) == before
-
-
-def test_wrap_range_refuses_to_cross_a_note() -> None:
-    paragraph = etree.fromstring("<p>Lloyd<note>n</note> George</p>")
-    stream = read_stream(paragraph, _all_roles)
-    with pytest.raises(WrapError):
-        wrap_range(stream, 0, len(stream.text), etree.Element("x"), lambda e: True)
 
 
 # --- the names pass on the tricky fixture ------------------------------------------------

@@ -12,7 +12,8 @@ import pytest
 from lxml import html
 
 from transform.edition import TEI_DIR
-from transform.writers.collect import collect_edition, reading_text
+from transform.tei import reading_text
+from transform.writers.collect import collect_edition
 from transform.writers.downloads import epub, plain_text
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"

@@ -131,7 +131,7 @@ def test_a_line_break_in_a_heading_is_a_space_in_labels() -> None:
     from lxml import etree
 
     from transform.edition import TEI_NS
-    from transform.writers.collect import reading_text
+    from transform.tei import reading_text
 
     head = etree.fromstring(f'<head xmlns="{TEI_NS}">CHAPTER I<lb/>The Causes<note>n</note>'
                             '<choice><sic>x</sic><corr>y</corr></choice></head>')

@@ -24,6 +24,7 @@ from wordfreq import zipf_frequency
 
 from transform.diagnostics import display_path
 from transform.edition import REGISTER_FILES, TEI_NS
+from transform.tei import NOT_READING, reading_text
 from transform.xmlsafe import parse_tei
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
@@ -33,7 +34,7 @@ PAIR = re.compile(r"(?=(?<![\w’'-])([^\W\d_]+) ([^\W\d_]+)(?![\w’'-]))")
 FUNCTION_WORD_ZIPF = 5.5
 CASE_BREAK = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 MIXED = re.compile(r"\b(?=\w*\d)(?=\w*[^\W\d_])\w+\b")
-SKIPPED = {f"{{{TEI_NS}}}{name}" for name in ("teiHeader", "sic", "surplus", "orig")}
+SKIPPED = NOT_READING | {f"{{{TEI_NS}}}teiHeader"}
 # Text that is not running prose of the book's language.
 FOREIGN = {f"{{{TEI_NS}}}{name}" for name in ("foreign", "idno", "geo")}
 
@@ -92,7 +93,6 @@ BLOCKS = {f"{{{TEI_NS}}}{name}" for name in (
     "p", "head", "item", "label", "l", "note", "cell", "quote", "bibl", "titlePart",
     "docAuthor", "docImprint", "docDate", "byline", "dateline", "signed", "trailer", "figDesc",
 )}
-BREAKS = {f"{{{TEI_NS}}}{name}" for name in ("pb", "lb", "cb", "milestone")}
 
 
 def skipped(element: etree._Element) -> bool:
@@ -106,43 +106,15 @@ def skipped(element: etree._Element) -> bool:
 def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
     """The book's reading text as (line, text) blocks: one per paragraph, head, note….
 
-    Header, sic, surplus and editorial notes are skipped; a note is a block of its own, not part of
-    the paragraph around it; a page or line break inside a word (`break="no"`)
-    joins the word's halves, any other break counts as a space.
+    Header, sic, surplus, foreign words and editorial notes are skipped; a block inside
+    another (a note in a paragraph) is a block of its own, left out of the one around it;
+    a break inside a word (`break="no"`) joins the word's halves (`reading_text`).
     """
-    blocks: list[tuple[int, str]] = []
-
-    def collect(element: etree._Element, parts: list[str]) -> None:
-        if element.text:
-            parts.append(element.text)
-        for child in element:
-            if isinstance(child.tag, str) and not skipped(child):
-                if child.tag in BLOCKS:
-                    block(child)
-                elif child.tag in BREAKS:
-                    if child.get("break") != "no":
-                        parts.append(" ")
-                else:
-                    collect(child, parts)
-            if child.tail:
-                parts.append(child.tail)
-
-    def block(element: etree._Element) -> None:
-        parts: list[str] = []
-        collect(element, parts)
-        blocks.append((element.sourceline or 0, " ".join("".join(parts).split())))
-
-    def find_blocks(element: etree._Element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or skipped(child):
-                continue
-            if child.tag in BLOCKS:
-                block(child)
-            else:
-                find_blocks(child)
-
-    find_blocks(root)
-    return sorted(blocks, key=lambda b: b[0])
+    ends = etree.iterwalk(root, events=("end",), tag=BLOCKS)  # a block after those inside it
+    return sorted(((block.sourceline or 0, reading_text(block, leave_out=BLOCKS | FOREIGN))
+                   for _, block in ends
+                   if not skipped(block) and not any(skipped(a) for a in block.iterancestors())),
+                  key=lambda b: b[0])
 
 
 def register_vocabulary(folder: Path) -> set[str]:

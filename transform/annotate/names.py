@@ -1,7 +1,7 @@
 """Tag the mentions of people, places and organisations in a TEI book, from the registers.
 
 A TEI→TEI pass: every block of running text (paragraph, heading, list item, note, verse
-line, cell …) is read as one string (`mixed.read_stream`); the register forms are looked
+line, cell …) is read as one string (`transform.tei.read_stream`); the register forms are looked
 for in it at word boundaries, longest form first; each mention found is wrapped in
 persName/placeName/orgName with @ref. The pass
 
@@ -29,7 +29,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.annotate.mixed import (
+from transform.annotate.registers import Entry, Registers
+from transform.edition import TEI_NS, XML_NS
+from transform.tei import (
     PLACEHOLDER,
     Role,
     TextStream,
@@ -38,8 +40,6 @@ from transform.annotate.mixed import (
     unwrap,
     wrap_range,
 )
-from transform.annotate.registers import Entry, Registers
-from transform.edition import TEI_NS, XML_NS
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"

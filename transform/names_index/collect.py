@@ -39,27 +39,21 @@ from transform.names_index.sorting import (
     regnal_numbers,
     sort_key,
 )
+from transform.tei import reading_spans, reading_text
 from transform.xmlsafe import parse_tei
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
-_LB = f"{_T}lb"
 _P = f"{_T}p"
 _PB = f"{_T}pb"
 _DIV = f"{_T}div"
 _NOTE = f"{_T}note"
 _TITLE_PAGE = f"{_T}titlePage"
 _NAME_TAGS = {f"{_T}{tag}": kind for kind, tag in NAME_ELEMENTS.items()}
-# Not part of the reading text of a paragraph (the printed side of a correction,
-# stray characters, forme work); notes are read as their own context.
-_NOT_READING = frozenset(f"{_T}{n}" for n in ("sic", "orig", "surplus", "fw", "note"))
 # Elements whose text is one KWIC context.
 _BLOCKS = frozenset(f"{_T}{n}" for n in (
     "p", "note", "item", "l", "head", "cell", "label", "bibl", "titlePart", "byline",
     "docImprint", "docAuthor", "docDate", "signed", "dateline", "trailer", "figDesc"))
-# Block elements inside a paragraph: their text is set apart from the text around them.
-_SPACED = frozenset(f"{_T}{n}" for n in ("quote", "lg", "l", "list", "item", "p", "table",
-                                         "row", "cell", "figure"))
 _KWIC_WIDTH = 70
 _AUTHORITY_URLS = {
     "geonames": "https://www.geonames.org/{}",
@@ -74,23 +68,6 @@ _DESCRIPTIONS = tuple(etree.XPath(f"tei:{path}", namespaces={"tei": TEI_NS}) for
     "note[@type='description']", "desc", "note[not(@type)]", "occupation"))
 
 
-def text_of(element: etree._Element) -> str:
-    """An element's reading text, whitespace normalised (notes and printed readings out)."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if child.tag == _LB and child.get("break") != "no":
-                parts.append(" ")
-            elif isinstance(child.tag, str) and child.tag not in _NOT_READING:
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    return " ".join("".join(parts).split())
-
-
 # ------------------------------------------------------------------ registers
 
 
@@ -101,7 +78,7 @@ def _year(element: etree._Element | None) -> str:
         match = re.match(r"-?\d{1,4}", element.get(attribute) or "")
         if match:
             return match.group(0)
-    return text_of(element)
+    return reading_text(element)
 
 
 def _heading_element(names: list[etree._Element]) -> etree._Element | None:
@@ -116,13 +93,13 @@ def _person_heading(name: etree._Element) -> tuple[str, str]:
     """(heading, sort key) of a person's index name: `Surname, Forenames`."""
     surname = name.find(f"{_T}surname")
     if surname is None:
-        heading = text_of(name)
+        heading = reading_text(name)
         return heading, regnal_numbers(sort_key(heading))
-    forenames = " ".join(text_of(f) for f in name.findall(f"{_T}forename"))
-    additions = " ".join(text_of(a) for a in name.findall(f"{_T}addName"))
+    forenames = " ".join(reading_text(f) for f in name.findall(f"{_T}forename"))
+    additions = " ".join(reading_text(a) for a in name.findall(f"{_T}addName"))
     rest = ", ".join(part for part in (forenames, additions) if part)
-    heading = f"{text_of(surname)}, {rest}" if rest else text_of(surname)
-    return heading, person_sort_key(text_of(surname), forenames)
+    heading = f"{reading_text(surname)}, {rest}" if rest else reading_text(surname)
+    return heading, person_sort_key(reading_text(surname), forenames)
 
 
 def read_entry(kind: str, element: etree._Element) -> Entry:
@@ -135,22 +112,22 @@ def read_entry(kind: str, element: etree._Element) -> Entry:
     elif kind == "persons":
         heading, key = _person_heading(main)
     else:
-        heading = text_of(main)
+        heading = reading_text(main)
         key = sort_key(heading, drop_article=kind == "orgs")
     explicit = element.get("sortKey") or (main.get("sortKey") if main is not None else None)
     if explicit:
         key = sort_key(explicit)
     if kind == "orgs":
-        abbreviations = [text_of(n) for n in names if n.get("type") == "abbr"]
+        abbreviations = [reading_text(n) for n in names if n.get("type") == "abbr"]
         if abbreviations and abbreviations[0] != heading:
             heading = f"{heading} ({abbreviations[0]})"
-    forms = tuple(NameForm(text_of(n), n.get("type") or "") for n in names if n is not main)
+    forms = tuple(NameForm(reading_text(n), n.get("type") or "") for n in names if n is not main)
     if kind == "persons":
         birth = _year(element.find(f"{_T}birth"))
         death = _year(element.find(f"{_T}death"))
         floruit = _year(element.find(f"{_T}floruit"))
         dates = f"{birth}–{death}" if birth or death else (f"fl. {floruit}" if floruit else "")
-        category = text_of(element.find(f"{_T}occupation")) if element.find(
+        category = reading_text(element.find(f"{_T}occupation")) if element.find(
             f"{_T}occupation") is not None else ""
     else:
         dates = ""
@@ -159,7 +136,7 @@ def read_entry(kind: str, element: etree._Element) -> Entry:
     for find in _DESCRIPTIONS:
         found = find(element)
         if found:
-            description = text_of(found[0])
+            description = reading_text(found[0])
             break
     authorities = tuple(
         Authority(idno.get("type") or "", (idno.text or "").strip(),
@@ -361,10 +338,10 @@ class _BookWalk:
             label = self.labels.get(labelled, "")
             if not label:
                 head = labelled.find(f"{_T}head")
-                label = text_of(head) if head is not None else (
+                label = reading_text(head) if head is not None else (
                     labelled.get("type", "").replace("-", " ").capitalize())
                 self.labels[labelled] = label
-        surface = text_of(element)
+        surface = reading_text(element)
         self.ordinal += 1
         self.mentions.append(Mention(
             book=self.book.key, kind=target[0] if target else kind,
@@ -387,12 +364,12 @@ class _BookWalk:
         """The mention in a line of its block's reading text."""
         cached = self.contexts.get(block)
         if cached is None:
-            cached = _spans(block)
+            cached = reading_spans(block, _NAME_TAGS)
             self.contexts[block] = cached
         text, spans = cached
         span = spans.get(element)
         if span is None:
-            return Kwic("", text_of(element), "")
+            return Kwic("", reading_text(element), "")
         start, end = span
         left = text[max(0, start - _KWIC_WIDTH):start]
         right = text[end:end + _KWIC_WIDTH]
@@ -401,50 +378,6 @@ class _BookWalk:
         if end + _KWIC_WIDTH < len(text):
             right = (right.rsplit(" ", 1)[0] if " " in right else right) + " …"
         return Kwic(left, text[start:end], right)
-
-
-def _spans(block: etree._Element) -> tuple[str, dict[etree._Element, tuple[int, int]]]:
-    """A block's reading text (whitespace normalised) and where each name in it stands."""
-    pieces: list[str] = []
-    marks: list[tuple[etree._Element, int, int]] = []  # (name, start piece, end piece)
-    opened: dict[etree._Element, int] = {}
-
-    def walk(node: etree._Element) -> None:
-        pieces.append(node.text or "")
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in _NOT_READING:
-                if child.tag in _NAME_TAGS:
-                    opened[child] = len(pieces)
-                    pieces.append("\x00")
-                    walk(child)
-                    pieces.append("\x01")
-                    marks.append((child, opened[child], len(pieces) - 1))
-                elif child.tag in _SPACED or (child.tag == _LB and child.get("break") != "no"):
-                    pieces.append(" ")
-                    walk(child)
-                    pieces.append(" ")
-                else:
-                    walk(child)
-            elif isinstance(child.tag, str) and child.tag == f"{_T}note":
-                pieces.append(" ")
-            pieces.append(child.tail or "")
-
-    walk(block)
-    # collapse white space with the markers in place, then read off where they stand
-    raw = " ".join("".join(pieces).split())
-    starts: list[int] = []
-    ends: list[int] = []
-    for removed, marker in enumerate(re.finditer("[\x00\x01]", raw)):
-        (starts if marker.group(0) == "\x00" else ends).append(marker.start() - removed)
-    text = raw.replace("\x00", "").replace("\x01", "")
-    # markers were appended in document order of opening; match them up by nesting
-    order = sorted(marks, key=lambda m: m[1])
-    opening_index = {mark[0]: i for i, mark in enumerate(order)}
-    closing = sorted(marks, key=lambda m: m[2])
-    closing_index = {mark[0]: i for i, mark in enumerate(closing)}
-    spans = {element_id: (starts[opening_index[element_id]], ends[closing_index[element_id]])
-             for element_id, _, _ in marks}
-    return text, spans
 
 
 def stable_mention_id(element: etree._Element) -> str | None:

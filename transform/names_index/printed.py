@@ -27,10 +27,10 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS, XML_NS
-from transform.names_index.collect import text_of
 from transform.names_index.locators import page_value
 from transform.names_index.model import KINDS, Entry, NamesIndex
 from transform.names_index.sorting import fold
+from transform.tei import reading_text
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -225,7 +225,7 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
                 elif child.tail:
                     own.append(etree.Element("y"))
                     own[-1].tail = child.tail
-            text = text_of(own)
+            text = reading_text(own)
             heading, references, see = split_item(text)
             nested = item.getparent() is not None and item.getparent().getparent() is not None \
                 and item.getparent().getparent().tag == f"{_T}item"
@@ -241,7 +241,7 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
             name_part = fold(_QUALIFIER.sub(" ", heading).split(",")[0]).strip(" .")
             pointer = item.get("corresp") or next(
                 (n.get("ref") for n in item.iterchildren(*_NAME_TAGS) if n.get("ref")
-                 and " ".join(fold(text_of(n)).split()).strip(" .") == " ".join(
+                 and " ".join(fold(reading_text(n)).split()).strip(" .") == " ".join(
                      name_part.split())), None)
             target = urls.register_kind(pointer.split()[0]) if pointer else None
             if target and index.entry(*target) is not None:

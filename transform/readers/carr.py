@@ -31,13 +31,13 @@ from transform.edition import BOOKS, TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
     Responsibility,
-    append_text,
     book_vocabulary,
     build_header,
     decide_hyphen,
     sub,
     tei,
 )
+from transform.tei import append_text
 
 PREFIX = BOOKS["carr"].id_prefix
 EDITOR = f"#{PREFIX}-ed"

@@ -222,17 +222,6 @@ def sub(parent: etree._Element, tag: str, attrib: dict[str, str] | None = None,
     return child
 
 
-def append_text(parent: etree._Element, text: str) -> None:
-    """Append text at the end of `parent`'s content (after its last child, tail-safe)."""
-    if not text:
-        return
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
-
-
 def paragraphs(parent: etree._Element, tag: str, texts: Iterable[str]) -> None:
     """Append one `tag` child per text (a helper for header prose)."""
     for text in texts:
@@ -316,55 +305,3 @@ def build_header(spec: HeaderSpec) -> etree._Element:
     for when, who, what in spec.changes:
         sub(revision, "change", {"when": when, "who": who}, what)
     return header
-
-
-def own_text(parent: etree._Element) -> str:
-    """The element's own text: its text and its children's tails (children count as nothing)."""
-    return (parent.text or "") + "".join(child.tail or "" for child in parent)
-
-
-def wrap_text_range(parent: etree._Element, start: int, end: int, tag: str,
-                    attrib: dict[str, str] | None = None) -> etree._Element:
-    """Wrap characters `start:end` of `parent`'s own text (see `own_text`) in a new child.
-
-    Children standing inside the range (a page break, say) move into the new element;
-    children at its edges stay outside. Tail-safe: no character is lost or moved out
-    of order.
-    """
-    slots = [parent.text or ""] + [child.tail or "" for child in parent]
-    bounds = []
-    position = 0
-    for slot in slots:
-        bounds.append((position, position + len(slot)))
-        position += len(slot)
-    if not 0 <= start <= end <= position:
-        raise ValueError(f"range {start}:{end} outside the text ({position} characters)")
-    # The first slot holding `start` as an inner or left edge; the last holding `end`.
-    first = next(k for k, (a, b) in enumerate(bounds) if a <= start < b or (a == start == b)
-                 or (start == b and k == len(bounds) - 1))
-    last = next(k for k, (a, b) in enumerate(bounds) if a < end <= b or (a == end == b)
-                or (end == a == start))
-    last = max(last, first)
-    children = list(parent)
-    wrapper = tei(tag, attrib)
-    first_text = slots[first]
-    cut_start = start - bounds[first][0]
-    cut_end = end - bounds[last][0]
-    before = first_text[:cut_start]
-    if first == last:
-        wrapper.text = first_text[cut_start:cut_end]
-        after = first_text[cut_end:]
-    else:
-        wrapper.text = first_text[cut_start:]
-        moved = children[first:last]
-        for child in moved:
-            wrapper.append(child)
-        moved[-1].tail = slots[last][:cut_end]
-        after = slots[last][cut_end:]
-    wrapper.tail = after
-    if first == 0:
-        parent.text = before
-    else:
-        children[first - 1].tail = before
-    parent.insert(first, wrapper)
-    return wrapper

@@ -36,19 +36,17 @@ from transform.readers.common import (
     HeaderSpec,
     HyphenDecision,
     Responsibility,
-    append_text,
     book_vocabulary,
     build_header,
     core_word,
     decide_hyphen,
     line_width,
     make_id,
-    own_text,
     roman_to_int,
     sub,
     tei,
-    wrap_text_range,
 )
+from transform.tei import append_text, own_text, wrap_own_text
 
 BOOK = "roth"
 #: The file name of the witness: editorial data keyed by its line numbers apply to it only.
@@ -933,13 +931,13 @@ def mark_works(paragraph: etree._Element, works: Sequence[Work]) -> None:
             raise WitnessError(f"reference {work.reference!r} not found once in "
                                f"{paragraph.get(f'{{{XML_NS}}}id')}")
         start = text.index(work.reference)
-        bibl = wrap_text_range(paragraph, start, start + len(work.reference), "bibl")
+        bibl = wrap_own_text(paragraph, start, start + len(work.reference), tei("bibl"))
         for title in work.titles:
             inner = own_text(bibl)
             if title not in inner:
                 raise WitnessError(f"title {title!r} not in {work.reference!r}")
             begin = inner.index(title)
-            wrap_text_range(bibl, begin, begin + len(title), "title")
+            wrap_own_text(bibl, begin, begin + len(title), tei("title"))
 
 
 INDEX_NOTE = (

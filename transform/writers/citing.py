@@ -29,6 +29,7 @@ from transform.cite import (
     format_record,
     load_redirects,
 )
+from transform.tei import append_text
 
 CITE_DATA = "cite-data.js"
 CITE_SCRIPT = "static/cite.js"
@@ -100,32 +101,6 @@ def fill(template: str, style: str, values: dict[str, str]) -> str:
     return text
 
 
-_SKIPPED_IN_HEADINGS = frozenset(
-    f"{{http://www.tei-c.org/ns/1.0}}{n}" for n in ("note", "sic", "orig", "surplus", "fw"))
-
-
-def _heading(division: object) -> str:
-    """A division's heading as a title: a line break in it is a space (`CHAPTER III Invasion…`)."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in _SKIPPED_IN_HEADINGS:
-                if child.tag.endswith("}lb"):
-                    parts.append(" ")
-                walk(child)
-            parts.append(child.tail or "")
-
-    for element in division.elements:  # type: ignore[attr-defined]
-        if element.tag.endswith("}div"):
-            head = element.find("{http://www.tei-c.org/ns/1.0}head")
-            if head is not None:
-                walk(head)
-            break
-    return " ".join("".join(parts).split()) or division.label  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True)
 class _Moved:
     chrome: object
@@ -167,11 +142,7 @@ class SiteCitations:
             passage = self.citer.passage(book_key, xml_id)
             if passage.kind not in CITABLE or not self._stands_apart(book, xml_id):
                 continue
-            # a space keeps the passage's last word apart from the control's text
-            if len(html):
-                html[-1].tail = (html[-1].tail or "") + " "
-            else:
-                html.text = (html.text or "") + " "
+            append_text(html, " ")  # keeps the passage's last word apart from the control's
             html.append(self.control(passage))
             self.controls += 1
 
@@ -234,7 +205,7 @@ class SiteCitations:
             if division is book.home:  # type: ignore[attr-defined]
                 tags.append(("citation_title", spec.short_title))
             else:
-                tags.append(("citation_title", _heading(division)))
+                tags.append(("citation_title", division.label))  # type: ignore[attr-defined]
                 tags.append(("citation_inbook_title", spec.short_title))
             tags.append(("citation_author", f"{family}, {given_names}"))
             tags.append(("citation_publication_date", original.year))

@@ -18,6 +18,7 @@ from lxml import etree
 from transform import urls
 from transform.edition import BOOKS, NSMAP, REGISTER_FILES, TEI_NS, XML_NS, Book
 from transform.names_index.collect import parse_registers
+from transform.tei import reading_text
 from transform.xmlsafe import parse_tei
 
 _T = f"{{{TEI_NS}}}"
@@ -25,11 +26,7 @@ _XML_ID = f"{{{XML_NS}}}id"
 _PB = f"{_T}pb"
 _DIV = f"{_T}div"
 _HEAD = f"{_T}head"
-_LB = f"{_T}lb"
 _TITLE_PAGE = f"{_T}titlePage"
-# Left out of a heading's plain text: note bodies, the printed side of a
-# correction, stray characters, forme work.
-_NOT_READING = frozenset(f"{_T}{n}" for n in ("note", "sic", "orig", "surplus", "fw"))
 _LABELS = {
     "preface": "Preface", "foreword": "Foreword", "contents": "Contents", "index": "Index",
     "abbreviations": "List of Abbreviations", "bibliography": "Further Reading",
@@ -53,25 +50,6 @@ _xp_text_parts = etree.XPath("tei:text/tei:front | tei:text/tei:body | tei:text/
                              namespaces=NSMAP)
 _xp_entries = etree.XPath("//tei:person[@xml:id] | //tei:place[@xml:id] | //tei:org[@xml:id]",
                           namespaces=NSMAP)
-
-
-def reading_text(element: etree._Element) -> str:
-    """The text of an element as the reading edition shows it, whitespace normalised."""
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if child.tag == _LB:  # "CHAPTER I<lb/>The Causes": a line break is a space
-                parts.append(" ")
-            elif isinstance(child.tag, str) and child.tag not in _NOT_READING:
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(element)
-    return " ".join("".join(parts).split())
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,13 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS, XML_NS
+from transform.tei import BREAKS, NOT_READING, remove_keeping_tail
 from transform.writers.engine import RenderContext, Renderer
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
-_SKIP = frozenset(f"{_T}{n}" for n in ("sic", "orig", "surplus", "fw", "figDesc", "graphic"))
+# Besides what is not the reading text: a figure's description and its image.
+_SKIP = NOT_READING | {f"{_T}figDesc", f"{_T}graphic"}
 _BLOCK = frozenset(f"{_T}{n}" for n in (
     "p", "head", "l", "item", "label", "cell", "row", "titlePart", "docAuthor",
     "byline", "docImprint", "docDate", "dateline", "signed", "trailer", "figure"))
@@ -129,8 +131,9 @@ class _TextWriter:
                 self.inline(child, note)
                 out.append(mark)
                 self.notes.append(f"{mark} " + _ASCII_SPACE.sub(" ", "".join(note)).strip())
-            elif child.tag == f"{_T}lb":
-                out.append(" ")
+            elif child.tag in BREAKS:  # a page break is handled above
+                if child.get("break") != "no":
+                    out.append(" ")
             else:
                 self.inline(child, out)
             if child.tail:
@@ -212,15 +215,7 @@ def _xhtml_body(book: object, division: object, targets: dict[str, str]) -> str:
             continue
         classes = (node.get("class") or "").split()
         if "original" in classes:  # the printed reading: the site shows it on demand only
-            tail = node.tail
-            parent = node.getparent()
-            previous = node.getprevious()
-            parent.remove(node)
-            if tail:
-                if previous is not None:
-                    previous.tail = (previous.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+            remove_keeping_tail(node)
             continue
         href = node.get("href")
         if node.tag == "a" and href and not href.startswith("#"):
@@ -293,10 +288,23 @@ def _fixed_zip_times(payload: bytes, moment: dt.datetime) -> bytes:
 
 def book_downloads(edition: object, book: object, edition_title: str, version: str,
                    date: str) -> list[tuple[str, bytes]]:
-    """One book's reading text and EPUB."""
+    """One book's reading text and EPUB.
+
+    ebooklib is slow to write a book: the EPUB is memoised (`transform.memo`),
+    keyed by everything it is made from (the book's tree, where each id lives,
+    the edition's title, version and date).
+    """
+    import json
+
+    from transform import memo
+
     targets = edition.targets  # type: ignore[attr-defined]
+    inputs = b"\0".join([etree.tostring(book.tree),  # type: ignore[attr-defined]
+                          json.dumps(dict(targets), sort_keys=True).encode("utf-8"),
+                          edition_title.encode("utf-8"), version.encode(), date.encode()])
+    [(_, made)] = memo.memoised(f"epub-{book.key}", inputs, lambda: [  # type: ignore[attr-defined]
+        ("book.epub", epub(book, targets, edition_title, version, date))], names=("book.epub",))
     return [(text_path(book.key),  # type: ignore[attr-defined]
              plain_text(book, edition_title, version, date).encode("utf-8")),
-            (epub_path(book.key),  # type: ignore[attr-defined]
-             epub(book, targets, edition_title, version, date))]
+            (epub_path(book.key), made)]  # type: ignore[attr-defined]
 

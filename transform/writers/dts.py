@@ -28,6 +28,7 @@ from lxml import etree
 
 from transform.cite import page_map
 from transform.edition import TEI_NS, XML_NS
+from transform.tei import reading_text
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_NS = "https://w3id.org/api/dts#"
@@ -155,11 +156,7 @@ def _title(unit: Unit) -> str:
     if unit.element.tag == _PB:
         return f"Page {unit.element.get('n')}"
     head = unit.element.find(f"{_T}head") if unit.element.tag == f"{_T}div" else None
-    if head is None:
-        return ""
-    from transform.writers.collect import reading_text
-
-    return reading_text(head)
+    return reading_text(head) if head is not None else ""
 
 
 # ------------------------------------------------------------------------- writing

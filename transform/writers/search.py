@@ -25,7 +25,7 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS, XML_NS
-from transform.writers.collect import reading_text
+from transform.tei import reading_text
 
 SEARCH_PAGE = "search.html"
 SEARCH_SCRIPT = "static/search.js"

@@ -1,20 +1,127 @@
-"""Tail-safe mixed-content helpers: read a block's running text, wrap a range of it in an element.
+"""TEI trees: element names, the reading text of an element, and tail-safe editing.
 
 TEI prose is mixed content: a paragraph's words live in its `.text` and in the `.tail`
-of each child (a `pb`, a `hi`, a `note`). These helpers give every annotator one view of
-a block as a single string (`TextStream`), with a map from string offsets back to the
-text slots they came from, and one way to wrap a range of that string in a new element
-(`wrap_range`) that moves the enclosed children with their tails and never loses or
-reorders a character.
+of each child (a `pb`, a `hi`, a `note`). Every stage that needs the words a reader
+sees takes them from `reading_text`; every stage that changes mixed content does it
+through the helpers here, which move a child together with its tail and never lose or
+reorder a character: `read_stream` gives a block as one string with a map back to its
+text slots, `wrap_range` wraps a range of it in a new element, `wrap_own_text` does the
+same for a parent's own text, `unwrap` replaces an element by its content,
+`remove_keeping_tail` takes one out, and `append_text` adds text after a parent's last
+child.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import Enum
 
 from lxml import etree
+
+from transform.edition import TEI_NS, XML_NS
+
+T = f"{{{TEI_NS}}}"
+XML_ID = f"{{{XML_NS}}}id"
+
+
+# ------------------------------------------------------------------ the reading text
+
+# Not what a reader reads: the printed side of a correction or regularisation, text the
+# editors mark as superfluous, forme work (running heads, catchwords).
+NOT_READING = frozenset(T + n for n in ("sic", "orig", "surplus", "fw"))
+# Breaks of line, page or column: a space between words, unless `break="no"` says the
+# word goes on across them.
+BREAKS = frozenset(T + n for n in ("lb", "pb", "cb", "milestone"))
+# Blocks that can stand inside a paragraph: their text is set apart from the text around.
+SPACED = frozenset(T + n for n in ("quote", "lg", "l", "list", "item", "p", "table", "row",
+                                    "cell", "figure"))
+NOTE = T + "note"
+_MARK = "\x00"  # where a marked element opens or closes: never in a book
+
+
+def _read(node: etree._Element, parts: list[str], notes: bool, leave_out: Collection[str],
+          marked: Collection[str], marks: list[etree._Element]) -> None:
+    parts.append(node.text or "")
+    for child in node:
+        tag = child.tag
+        if tag in BREAKS:
+            if child.get("break") != "no":
+                parts.append(" ")
+        elif not isinstance(tag, str) or tag in NOT_READING or tag in leave_out:
+            pass
+        elif tag == NOTE:
+            if notes:
+                parts.append(" ")
+                _read(child, parts, notes, leave_out, marked, marks)
+                parts.append(" ")
+        elif tag in marked:
+            parts.append(_MARK)
+            marks.append(child)
+            _read(child, parts, notes, leave_out, marked, marks)
+            parts.append(_MARK)
+            marks.append(child)
+        elif tag in SPACED:
+            parts.append(" ")
+            _read(child, parts, notes, leave_out, marked, marks)
+            parts.append(" ")
+        else:
+            _read(child, parts, notes, leave_out, marked, marks)
+        parts.append(child.tail or "")
+
+
+def reading_text(element: etree._Element, *, notes: bool = False,
+                 leave_out: Collection[str] = ()) -> str:
+    """The text of `element` a reader sees, whitespace normalised.
+
+    The corrected and regularised readings (`corr`, `reg`) and supplied text count, the
+    printed ones (`sic`, `orig`), `surplus` and forme work (`fw`) do not; notes inside
+    the element count only with `notes=True` (set apart by spaces); a `lb`, `pb`, `cb`
+    or `milestone` is a space unless it has `break="no"`, which joins the word's two
+    halves; a block inside the element (a quotation, a list item) is set apart by
+    spaces. `leave_out` names further elements (Clark names) whose text does not count.
+    """
+    parts: list[str] = []
+    _read(element, parts, notes, leave_out, (), [])
+    return " ".join("".join(parts).split())
+
+
+def reading_spans(element: etree._Element, marked: Collection[str]
+                  ) -> tuple[str, dict[etree._Element, tuple[int, int]]]:
+    """`reading_text(element)` and where the text of each descendant named in `marked`
+    (Clark names) stands in it: element → (start, end)."""
+    parts: list[str] = []
+    marks: list[etree._Element] = []  # the element of each mark, in the order of the marks
+    _read(element, parts, False, (), marked, marks)
+    text: list[str] = []
+    spans: dict[etree._Element, tuple[int, int]] = {}
+    opening: list[etree._Element] = []  # opened, waiting for their first character
+    space = False  # white space seen since the last character
+    events = iter(marks)
+    for character in "".join(parts):
+        if character == _MARK:
+            node = next(events)
+            if node in spans or node in opening:  # its end: after its last character
+                if node in opening:
+                    opening.remove(node)
+                    spans[node] = (len(text), len(text))
+                spans[node] = (spans[node][0], len(text))
+            else:
+                opening.append(node)
+        elif character.isspace():
+            space = True
+        else:
+            if space and text:
+                text.append(" ")
+            space = False
+            for node in opening:
+                spans[node] = (len(text), len(text))
+            opening.clear()
+            text.append(character)
+    return "".join(text), spans
+
+
+# ------------------------------------------------------------------ tail-safe editing
 
 # Stands in the stream for an element whose content is not running text of this block
 # (a note, a name already tagged, a title): not a letter, so no name can run across it.
@@ -273,6 +380,40 @@ def unwrap(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def running_text(element: etree._Element) -> str:
-    """All text of `element` in document order (itertext), for word comparisons in tests."""
-    return "".join(element.itertext())
+def remove_keeping_tail(element: etree._Element) -> None:
+    """Take `element` and its content out of the tree; its tail stays where it was."""
+    parent = element.getparent()
+    previous = element.getprevious()
+    tail = element.tail
+    parent.remove(element)
+    if not tail:
+        return
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+
+
+def wrap_own_text(parent: etree._Element, start: int, end: int,
+                  element: etree._Element) -> etree._Element:
+    """Wrap characters `start:end` of `parent`'s own text (its `.text` and its children's
+    tails; see `own_text`) in `element`. Children inside the range (a page break, say)
+    move into `element`; children at its edges stay outside."""
+    stream = read_stream(parent, lambda child: Role.ZERO_WIDTH)
+    return wrap_range(stream, start, end, element, lambda child: True)
+
+
+def own_text(parent: etree._Element) -> str:
+    """The element's own text: its text and its children's tails (children count as nothing)."""
+    return (parent.text or "") + "".join(child.tail or "" for child in parent)
+
+
+def append_text(parent: etree._Element, text: str) -> None:
+    """Append text at the end of `parent`'s content (after its last child, tail-safe)."""
+    if not text:
+        return
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
