@@ -127,11 +127,19 @@ def test_cite_on_unreadable_inputs_is_one_located_error(
     assert message in error
 
 
-def test_annotate_on_unreadable_tei_is_one_located_error(tmp_path: Path) -> None:
+# annotate reads the edition's own registers, proof those beside the book
+@pytest.mark.parametrize(("command", "breakage"), [
+    *((["annotate"], breakage) for breakage in (not_well_formed, external_dtd)),
+    *((["proof"], breakage) for breakage in BREAKAGES)])
+def test_annotate_and_proof_on_unreadable_tei_are_one_located_error(
+        tmp_path: Path, command: list[str],
+        breakage: Callable[[Path], tuple[Path, int, str]]) -> None:
     tei = fixture_tei(tmp_path)
-    broken, line, _ = not_well_formed(tei)
-    error = one_error(CliRunner().invoke(main, ["annotate", str(broken)]))
-    assert error.startswith(f"{display_path(broken)}:{line}:")
+    broken, line, message = breakage(tei)
+    book = broken if broken.name in (ROTHSTEIN, CARR) else tei / ROTHSTEIN
+    error = one_error(CliRunner().invoke(main, [*command, str(book)]))
+    assert re.match(rf"{re.escape(display_path(broken))}:{line}:\d+: error: ", error), error
+    assert message in error
 
 
 # ------------------------------------------------------------------ unwritable outputs

@@ -83,9 +83,15 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
     letters and digits; names in the registers (tei/persons.xml …) pass. Work through
     the list and correct the TEI with choice/sic/corr.
     """
+    from transform.inputs import InputError, reading, tei_inputs
     from transform.proof import proof as run_proof
 
-    report = run_proof(path, min_zipf=min_zipf, book_count=book_count)
+    try:
+        with reading([path, *tei_inputs(path.parent)]):
+            report = run_proof(path, min_zipf=min_zipf, book_count=book_count)
+    except InputError as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
