@@ -22,8 +22,8 @@ def fixtures() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The tests' own build cache (transform.buildcache), shared by the session's builds,
-    so that they neither read nor crowd out the entries of the user's own builds."""
+    """The tests' own memo (transform.memo), shared by the session's builds, so that
+    they neither read nor crowd out the entries of the user's own builds."""
     directory = tmp_path_factory.mktemp("edition-cache")
     saved = os.environ.get("EDITION_CACHE")
     os.environ["EDITION_CACHE"] = str(directory)

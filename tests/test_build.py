@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from transform.cite import _csl_templates
 from transform.cli import main
 from transform.diagnostics import Diagnostic, Report
 from transform.site import SITE_MARKER, BuildError, build_site
@@ -62,10 +63,9 @@ def test_validation_error_stops_the_build_and_keeps_the_old_site(tmp_path: Path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "tei"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          workers: int) -> None:
-    seen = tmp_path / "seen.txt"  # written by the validation job, in whichever process
+def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    seen = tmp_path / "seen.txt"
 
     def fake_validate(paths: list[Path], tei_all: bool = False) -> Report:
         seen.write_text(" ".join(p.name for p in paths))
@@ -73,7 +73,7 @@ def test_build_calls_validate_paths_first(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr("transform.validate.validate_paths", fake_validate)
     with pytest.raises(BuildError) as failure:
-        build_site(tmp_path / "build", FIXTURE_TEI, workers=workers)
+        build_site(tmp_path / "build", FIXTURE_TEI)
     assert seen.read_text().split() == [
         "rothstein-history-ussr.xml", "carr-russian-revolution.xml", "persons.xml",
         "places.xml", "orgs.xml"]
@@ -156,43 +156,86 @@ def test_strict_fails_on_a_rendering_warning(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, [*args, "--strict"]).exit_code == 1
 
 
-def test_side_by_side_and_one_after_the_other_give_the_same_site(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _memo_entries(memo: Path) -> list[Path]:
+    return sorted(memo.glob("*.zip"))
+
+
+def test_warm_cold_and_no_memo_give_the_same_site(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    parallel = build_site(tmp_path / "a", FIXTURE_TEI, workers=2)
-    serial = build_site(tmp_path / "b", FIXTURE_TEI, workers=1)
-    assert site_files(tmp_path / "a") == site_files(tmp_path / "b")
-    assert (parallel.pages, parallel.files, parallel.bytes) == (
-        serial.pages, serial.files, serial.bytes)
-    assert set(parallel.stages) == set(serial.stages) >= {
-        "collection", "validation", "reading", "index", "dts", "downloads", "search"}
+    memo = tmp_path / "memo"
+    monkeypatch.setenv("EDITION_CACHE", str(memo))
+    _csl_templates.cache_clear()  # this process asked citeproc already: ask the memo
+    build_site(tmp_path / "cold", FIXTURE_TEI)
+    steps = {p.name.rsplit("-", 1)[0] for p in _memo_entries(memo)}
+    assert {"pagefind-rothstein", "pagefind-carr", "epub-rothstein", "epub-carr"} <= steps
+    assert any(step.startswith("csl-") for step in steps)
+    build_site(tmp_path / "warm", FIXTURE_TEI)
+    monkeypatch.setenv("EDITION_CACHE", "off")
+    build_site(tmp_path / "off", FIXTURE_TEI)
+    build_site(tmp_path / "off-again", FIXTURE_TEI)  # Pagefind run twice: normalised
+    cold = site_files(tmp_path / "cold")
+    assert any(name.startswith("pagefind/carr/filter/") for name in cold)
+    for other in ("warm", "off", "off-again"):
+        assert site_files(tmp_path / other) == cold, other
 
 
-def test_a_rebuild_writes_only_what_changed(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_memo_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    tei = tmp_path / "tei"
-    shutil.copytree(FIXTURE_TEI, tei)
-    out = tmp_path / "build"
-    first = build_site(out, tei)
-    assert first.reused == 0
-    again = build_site(out, tei)
-    assert again.reused == again.files == first.files
-    book = tei / "carr-russian-revolution.xml"
-    text = book.read_text(encoding="utf-8")
-    assert text.count("The <orgName") == 1
-    book.write_text(text.replace("The <orgName", "Then the <orgName"), encoding="utf-8")
-    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*.*")}
-    edited = build_site(out, tei)
-    assert 0 < edited.reused < edited.files
-    chapter = next(p.relative_to(out).as_posix() for p in (out / "carr").glob("ch*.html")
-                   if "Then the" in p.read_text(encoding="utf-8"))
-    assert (out / chapter).stat().st_ino != inodes[chapter]  # written anew
-    assert (out / "static/edition.css").stat().st_ino == inodes["static/edition.css"]  # kept
-    assert site_files(out)["tei/carr-russian-revolution.xml"] == book.read_bytes()
+    memo = tmp_path / "memo"
+    monkeypatch.setenv("EDITION_CACHE", str(memo))
+    build_site(tmp_path / "first", FIXTURE_TEI)
+    entries = _memo_entries(memo)
+    for n, entry in enumerate(entries):
+        if n % 3 == 0:
+            entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # truncated
+        elif n % 3 == 1:
+            entry.write_bytes(b"not a zip")
+        else:  # a well-formed entry whose member would land outside the site
+            with zipfile.ZipFile(entry, "w") as archive:
+                archive.writestr("../../escaped.html", b"<script>alert(1)</script>")
+    build_site(tmp_path / "second", FIXTURE_TEI)
+    assert site_files(tmp_path / "second") == site_files(tmp_path / "first")
+    assert not list(tmp_path.rglob("escaped.html"))
 
 
-def test_a_failing_job_leaves_the_old_site_and_no_staging(
+@pytest.mark.parametrize("where", ["under-a-file", "deleted-mid-build", "full-disk"])
+def test_a_memo_that_cannot_be_written_is_no_error(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   where: str) -> None:
+    import errno
+
+    from transform import memo
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("EDITION_CACHE", "off")
+    build_site(tmp_path / "reference", FIXTURE_TEI)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    directory = tmp_path / "memo"
+    if where == "under-a-file":
+        directory = blocker / "memo"
+    elif where == "deleted-mid-build":
+        real_store = memo.store
+
+        def store_then_delete(step: str, key: str, files: memo.Files) -> None:
+            real_store(step, key, files)
+            shutil.rmtree(directory, ignore_errors=True)
+
+        monkeypatch.setattr(memo, "store", store_then_delete)
+    else:
+        def no_space(*args: object, **kwargs: object) -> object:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(memo.tempfile, "mkstemp", no_space)
+    monkeypatch.setenv("EDITION_CACHE", str(directory))
+    build_site(tmp_path / "site", FIXTURE_TEI)
+    assert site_files(tmp_path / "site") == site_files(tmp_path / "reference")
+
+
+def test_a_failing_writer_leaves_the_old_site_and_no_staging(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "build"
     build_site(out, FIXTURE_TEI)
@@ -201,66 +244,130 @@ def test_a_failing_job_leaves_the_old_site_and_no_staging(
     def broken(*args: object) -> list[tuple[str, bytes]]:
         raise RuntimeError("the DTS writer broke")
 
-    monkeypatch.setenv("EDITION_CACHE", "off")  # made, not taken from the cache
     monkeypatch.setattr("transform.writers.citing.SiteCitations.dts_files", broken)
-    for workers in (1, 2):
-        with pytest.raises(RuntimeError, match="the DTS writer broke"):
-            build_site(out, FIXTURE_TEI, workers=workers)
-        assert site_files(out) == before
-        assert [p.name for p in tmp_path.iterdir()] == ["build"]
+    with pytest.raises(RuntimeError, match="the DTS writer broke"):
+        build_site(out, FIXTURE_TEI)
+    assert site_files(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
 def test_a_validator_that_breaks_stops_the_build(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 workers: int) -> None:
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(paths: list[Path], tei_all: bool = False) -> Report:
         raise RuntimeError("the validator broke")
 
     monkeypatch.setattr("transform.validate.validate_paths", broken)
     with pytest.raises(RuntimeError, match="the validator broke"):
-        build_site(tmp_path / "build", FIXTURE_TEI, workers=workers)
+        build_site(tmp_path / "build", FIXTURE_TEI)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_link_in_the_old_site_is_never_taken_over(tmp_path: Path) -> None:
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "build"
     build_site(out, FIXTURE_TEI)
-    css = out / "static" / "edition.css"
-    outside = tmp_path / "outside.css"
-    outside.write_bytes(css.read_bytes())  # the same bytes, but not the site's file
-    css.unlink()
-    css.symlink_to(outside)
-    result = build_site(out, FIXTURE_TEI)
-    assert not css.is_symlink() and css.stat().st_ino != outside.stat().st_ino
-    assert result.reused == result.files - 1
+    for leftover in (".build-new-abc123", ".build-old-4242"):
+        (tmp_path / leftover / "rothstein").mkdir(parents=True)
+        (tmp_path / leftover / "rothstein" / "ch01.html").write_text("half")
+    (tmp_path / ".other-new-1").mkdir()  # another site's: not ours to remove
+    build_site(out, FIXTURE_TEI)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other-new-1", "build"]
 
 
-def test_an_edit_to_one_book_remakes_only_its_own_search_dts_and_downloads(tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("EDITION_CACHE", str(cache))
+def test_a_rebuild_keeps_a_git_folder_and_a_cname(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (out / "CNAME").write_text("edition.example\n")
+    (out / "stale.html").write_text("old")
+    build_site(out, FIXTURE_TEI)
+    assert (out / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (out / "CNAME").read_text() == "edition.example\n"
+    assert not (out / "stale.html").exists()
+    assert (out / "index.html").is_file()
+
+
+def test_the_swap_is_one_exchange_and_out_is_never_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    real_rename = os.rename
+
+    def rename(source: object, target: object) -> None:
+        assert Path(str(source)) != out, "the old site was renamed away: --out went missing"
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", rename)
+    build_site(out, FIXTURE_TEI)
+    assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("marker", ["directory", "symlink"])
+def test_out_whose_marker_is_not_the_file_a_build_wrote_is_refused(tmp_path: Path,
+                                                                    marker: str) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    if marker == "directory":
+        (out / SITE_MARKER).mkdir()
+    else:
+        (tmp_path / "elsewhere").write_text("x")
+        (out / SITE_MARKER).symlink_to(tmp_path / "elsewhere")
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--tei-dir", str(FIXTURE_TEI)])
+    assert result.exit_code == 1
+    assert "refusing to replace it" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_a_redirect_that_climbs_out_of_the_site_writes_nothing_outside(tmp_path: Path) -> None:
     tei = tmp_path / "tei"
     shutil.copytree(FIXTURE_TEI, tei)
-    build_site(tmp_path / "build", tei)
+    (tei / "ids").mkdir()
+    (tei / "ids" / "redirects.tsv").write_text("../../../victim\tcarr-ch1-p1\n", encoding="utf-8")
+    victim = tmp_path / "victim.html"
+    for validate in (True, False):  # refused by validation, and by the writer without it
+        with pytest.raises((BuildError, ValueError)):
+            build_site(tmp_path / "out" / "site", tei, validate=validate)
+        assert not victim.exists()
+        assert not list(tmp_path.rglob("victim*"))
 
-    def entries(job: str) -> set[str]:
-        return {p.name for p in cache.glob(f"{job}-*.zip")}
 
-    roth, carr = entries("downloads-rothstein"), entries("downloads-carr")
-    assert len(roth) == len(carr) == 1
-    searched = entries("search-rothstein"), entries("search-carr")
-    dts = entries("dts-rothstein"), entries("dts-carr")
-    assert all(len(found) == 1 for found in (*searched, *dts))
+def test_a_file_name_too_long_is_a_clear_error(tmp_path: Path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
     book = tei / "carr-russian-revolution.xml"
-    book.write_text(book.read_text(encoding="utf-8").replace("The <orgName", "Then the <orgName"),
+    text = book.read_text(encoding="utf-8")
+    assert 'xml:id="carr-ch2"' in text
+    book.write_text(text.replace('xml:id="carr-ch2"', f'xml:id="carr-{"x" * 300}"'),
                     encoding="utf-8")
-    build_site(tmp_path / "build", tei)
-    assert entries("downloads-rothstein") == roth  # taken from the cache
-    assert len(entries("downloads-carr") - carr) == 1  # made anew
-    assert entries("search-rothstein") == searched[0]  # its search index and DTS too
-    assert len(entries("search-carr") - searched[1]) == 1
-    assert entries("dts-rothstein") == dts[0]
-    assert len(entries("dts-carr") - dts[1]) == 1
-    text = (tmp_path / "build" / "downloads").glob("carr*.txt")
-    assert any("Then the" in p.read_text(encoding="utf-8") for p in text)
+    with pytest.raises(BuildError, match="longer than 255 bytes|xml:id"):
+        build_site(tmp_path / "site", tei, validate=False)
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_full_disk_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    out = tmp_path / "build"
+    build_site(out, FIXTURE_TEI)
+    before = site_files(out)
+    real_open = os.open
+
+    def open_(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("ch01.html"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_)
+    result = CliRunner().invoke(main, ["build", "--out", str(out), "--tei-dir", str(FIXTURE_TEI)])
+    assert result.exit_code == 1
+    assert "build failed: cannot write " in result.output
+    assert "No space left on device" in result.output
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    monkeypatch.setattr(os, "open", real_open)
+    assert site_files(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]

@@ -523,18 +523,16 @@ def _csl_style(name: str) -> object:
 def _csl_templates(style: str, item_json: str) -> tuple[str, str]:
     """(note or in-text citation, bibliography entry) with the placeholders in them.
 
-    citeproc-py takes a tenth of a second a style and book, and every build process
-    that cites asks for the same few: what it gave is kept in the build cache
-    (`transform.buildcache`), keyed by the style, the item and the libraries' versions.
+    citeproc-py takes a tenth of a second a style and book: what it gave is
+    memoised (`transform.memo`), keyed by the style and the item.
     """
-    from transform import buildcache
+    from transform import memo
 
-    job = f"csl-{style}-{json.loads(item_json)['id']}"
-    key = buildcache.key_of_bytes(job, f"{style}\0{item_json}".encode())
-    files, _ = buildcache.cached(job, key, lambda: [
+    step = f"csl-{style}-{json.loads(item_json)['id']}"
+    files = memo.memoised(step, f"{style}\0{item_json}".encode(), lambda: [
         (name, text.encode("utf-8"))
         for name, text in zip(("cite", "entry"), _format_templates(style, item_json),
-                              strict=True)])
+                              strict=True)], names=("cite", "entry"))
     found = dict(files)
     return found["cite"].decode("utf-8"), found["entry"].decode("utf-8")
 

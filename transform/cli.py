@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import sys
@@ -107,22 +106,20 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
               default=TEI_DIR, show_default=True, help="Where the books and registers are.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 if anything was rendered lossily (a rendering warning).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the build's jobs (default: one per CPU; "
-                   "1 builds in this process).")
-def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
+def build(out: Path, tei_dir: Path, strict: bool) -> None:
     """Validate the TEI, then write the static reading edition (default: build/).
 
-    Files whose bytes have not changed since the previous build are kept from it;
-    search, DTS and downloads are not made again while their inputs are unchanged
-    (cached by content in ~/.cache/edition: EDITION_CACHE=DIR moves the cache,
-    EDITION_CACHE=off turns it off). Validation, the reading pages and the index
-    of names are made anew every time.
+    Every build makes the whole site anew in a staging directory beside --out
+    and swaps it in; a failed build leaves the previous site as it was. Only
+    the slow third-party steps (the search index, the citation templates, the
+    EPUBs) are memoised, by content, in ~/.cache/edition (EDITION_CACHE=DIR
+    moves the memo, EDITION_CACHE=off turns it off): the site is the same
+    bytes either way.
     """
     from transform.site import BuildError, build_site
 
     try:
-        result = build_site(out, tei_dir, workers=jobs,
+        result = build_site(out, tei_dir,
                             progress=lambda message: click.echo(message, err=True))
     except BuildError as failure:
         for diagnostic in failure.diagnostics:
@@ -136,8 +133,6 @@ def build(out: Path, tei_dir: Path, strict: bool, jobs: int | None) -> None:
                    "`edition validate` lists them", err=True)
     if strict and result.diagnostics:
         sys.exit(1)
-    # the command ends here: spare the collector a last walk over the parsed books
-    gc.freeze()
 
 
 @main.command()

@@ -10,8 +10,10 @@ here, so that the writing phase can render pages in any order.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -27,6 +29,7 @@ _PB = f"{_T}pb"
 _DIV = f"{_T}div"
 _HEAD = f"{_T}head"
 _TITLE_PAGE = f"{_T}titlePage"
+_NAME_TAGS = tuple(f"{_T}{n}" for n in ("persName", "placeName", "orgName"))
 _LABELS = {
     "preface": "Preface", "foreword": "Foreword", "contents": "Contents", "index": "Index",
     "abbreviations": "List of Abbreviations", "bibliography": "Further Reading",
@@ -135,8 +138,11 @@ class Edition:
     books: tuple[BookEdition, ...]
     registers: tuple[RegisterEntry, ...]
     register_files: tuple[Path, ...]
-    targets: dict[str, str] = field(default_factory=dict)
-    register_trees: dict[str, etree._ElementTree] = field(default_factory=dict)  # by kind
+    targets: Mapping[str, str] = field(default_factory=dict)
+    register_trees: Mapping[str, etree._ElementTree] = field(default_factory=dict)  # by kind
+    # each tagged name's id (`roth-ch3-s2-p14-n2`), so that its link can be the target
+    # of the index's locators; decided here, never written into the TEI tree
+    mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
 
 
 def _label(div: etree._Element, kind: str) -> str:
@@ -334,8 +340,32 @@ def book_paths(tei_dir: Path) -> list[tuple[Book, Path]]:
             if (tei_dir / book.tei.name).exists()]
 
 
+def _mention_ids(books: tuple[BookEdition, ...]) -> dict[etree._Element, str]:
+    """Each tagged name's stable id: its own xml:id, else `{holder}-n{K}`, the K-th
+    tagged name without an id whose nearest element with an xml:id is `holder`
+    (as `transform.names_index.collect.stable_mention_id` gives it). Names in a
+    printed index, or with no holder, get none."""
+    found: dict[etree._Element, str] = {}
+    for book in books:
+        text = book.tree.getroot().find(f"{_T}text")
+        if text is None:
+            continue
+        counters: dict[str, int] = {}
+        for name in text.iter(*_NAME_TAGS):
+            if not name.get("ref") or name.get(_XML_ID):
+                continue
+            holder = next((a for a in name.iterancestors() if a.get(_XML_ID)), None)
+            if holder is None or any(a.get("type") == "index" for a in name.iterancestors(_DIV)):
+                continue
+            holder_id = holder.get(_XML_ID, "")
+            counters[holder_id] = counters.get(holder_id, 0) + 1
+            found[name] = f"{holder_id}-n{counters[holder_id]}"
+    return found
+
+
 def collect_edition(tei_dir: Path) -> Edition:
-    """Read every book and register in `tei_dir` and map each xml:id to its page."""
+    """Read every book and register in `tei_dir`, map each xml:id (and each tagged
+    name's id) to its page. The result is read-only: writers never change it."""
     books = tuple(collect_book(book, path) for book, path in book_paths(tei_dir))
     parsed = parse_registers(tei_dir)
     registers, register_files = collect_registers(tei_dir, parsed)
@@ -350,4 +380,10 @@ def collect_edition(tei_dir: Path) -> Edition:
         root_id = book.tree.getroot().get(_XML_ID)
         if root_id:
             targets.setdefault(root_id, book.home.path)
-    return Edition(books, registers, register_files, targets, parsed)
+    mention_ids = _mention_ids(books)
+    for mention_id in mention_ids.values():
+        holder = mention_id.rpartition("-n")[0]
+        if holder in targets:
+            targets.setdefault(mention_id, targets[holder])
+    return Edition(books, registers, register_files, MappingProxyType(targets),
+                   MappingProxyType(parsed), MappingProxyType(mention_ids))

@@ -86,6 +86,7 @@ class RenderContext:
     ids: set[str] = field(default_factory=set)
     page_anchors: list[PageAnchor] = field(default_factory=list)
     printed_pages: Mapping[str, str] = field(default_factory=dict)
+    mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
     page_locators: bool = False
     link_depth: int = 0  # > 0 while rendering inside an <a>: links must not nest
     has_interventions: bool = False  # a correction, supplied or surplus text, a gap
@@ -218,7 +219,8 @@ class Renderer:
         html.set("class", classes)
         if behaviour.css in _INTERVENTIONS:
             ctx.has_interventions = True
-        self._set_id(html, html_id or element.get(_XML_ID), element, ctx)
+        self._set_id(html, html_id or element.get(_XML_ID) or ctx.mention_ids.get(element),
+                     element, ctx)
         lang = element.get(_XML_LANG)
         if lang:
             html.set("lang", lang)

@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from lxml import etree
-
 from transform import urls
 from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
 from transform.names_index.collect import book_info, build_index, listing
@@ -40,8 +38,8 @@ from transform.names_index.sorting import fold, initial
 from transform.writers.pages import Chrome, Link
 
 if TYPE_CHECKING:
-    from transform.site import SiteWriter
     from transform.writers.collect import Edition
+    from transform.writers.reading import SiteWriter
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -436,39 +434,6 @@ class IndexPages:
 
     def render(self, template: str, page: object) -> bytes:
         return self.writer.env.get_template(template).render(page=page).encode("utf-8")
-
-
-def anchor_mentions(edition: Edition) -> int:
-    """Give each tagged name of the books its stable mention id as `xml:id`, in memory.
-
-    Called before the reading pages are rendered, so that every name link there
-    carries an `id` (`roth-ch3-s2-p14-n2`: the second name of that paragraph) and
-    the index's locators land on the mention itself, not on its paragraph. The
-    TEI files are not touched; the ids are the ones `collect` gives mentions
-    (`transform.names_index.collect.stable_mention_id`). Returns how many were set.
-    """
-    assigned: list[tuple[etree._Element, str, str]] = []
-    for book in edition.books:
-        text = book.tree.getroot().find(f"{_T}text")
-        if text is None:
-            continue
-        counters: dict[str, int] = {}
-        for name in text.iter(*_NAME_TAGS):
-            if not name.get("ref") or name.get(_XML_ID):
-                continue
-            holder = next((a for a in name.iterancestors() if a.get(_XML_ID)), None)
-            if holder is None or any(a.tag == _DIV and a.get("type") == "index"
-                                     for a in name.iterancestors(_DIV)):
-                continue
-            holder_id = holder.get(_XML_ID, "")
-            counters[holder_id] = counters.get(holder_id, 0) + 1
-            assigned.append((name, f"{holder_id}-n{counters[holder_id]}", holder_id))
-    # set only once every id is known: the count runs over names without an id
-    for name, mention_id, holder_id in assigned:
-        name.set(_XML_ID, mention_id)
-        if holder_id in edition.targets:
-            edition.targets[mention_id] = edition.targets[holder_id]
-    return len(assigned)
 
 
 def collect_from_edition(edition: Edition) -> NamesIndex:

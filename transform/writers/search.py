@@ -18,12 +18,17 @@ again, not both.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
+import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import cbor2
 from lxml import etree
 
-from transform import urls
+from transform import memo, urls
 from transform.edition import TEI_NS, XML_NS
 from transform.tei import reading_text
 
@@ -201,23 +206,85 @@ def search_files(records: list[SearchRecord], bundle: str = BUNDLE
                  ) -> list[tuple[str, bytes]]:
     """The Pagefind bundle for `records`, as site files under `bundle/`.
 
-    Pagefind (1.5) writes its filter files in hash-map order, which changes from
-    run to run; a bundle is therefore kept per input (the records, Pagefind's
-    version and the edition's code) in the build cache (`transform.buildcache`),
-    so that rebuilding the same text gives the same bytes, as the rest of the
-    site does. With the cache off (`EDITION_CACHE=off`) two builds may differ
-    in those files.
+    Pagefind is the slowest step of a build and its output depends only on the
+    records (and Pagefind's version): it is memoised (`transform.memo`). Its
+    output is normalised first (`normalise_bundle`), so the bundle is the same
+    bytes whether it comes from the memo or from Pagefind.
     """
-    from importlib import metadata
-
-    from transform import buildcache
-
-    job = "pagefind" if bundle == BUNDLE else f"pagefind-{bundle.rsplit('/', 1)[-1]}"
-    key = buildcache.key_of_bytes(job, json.dumps(
-        [metadata.version("pagefind")] + [[r.url, r.content, r.meta, r.filters]
-                                           for r in records], sort_keys=True).encode())
-    made, _ = buildcache.cached(job, key, lambda: _index_files(records))
+    inputs = json.dumps([[r.url, r.content, r.meta, r.filters] for r in records],
+                        sort_keys=True, ensure_ascii=False).encode("utf-8")
+    step = "pagefind-" + bundle.rsplit("/", 1)[-1]
+    made = memo.memoised(step, inputs, lambda: normalise_bundle(_index_files(records)))
     return _site_files(made, bundle)
+
+
+_FILTER = re.compile(r"^filter/([a-z-]+)_[0-9a-f]+\.pf_filter$")
+_META = re.compile(r"^pagefind\.([a-z-]+)_[0-9a-f]+\.pf_meta$")
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _decode(payload: bytes) -> object:
+    data = gzip.decompress(payload)
+    if not data.startswith(_SIGNATURE):
+        raise PagefindError("a Pagefind file lacks its signature: is this Pagefind 1.x?")
+    return cbor2.loads(data[len(_SIGNATURE):])
+
+
+def _encode(value: object) -> bytes:
+    return gzip.compress(_SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def normalise_bundle(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Pagefind's bundle with its filter files in one order, whatever the run.
+
+    Pagefind (1.5) writes each filter's values in hash-map order, which changes
+    from run to run, and names each filter file (and the metadata file that
+    lists them, and the entry that names that) by a hash of its bytes. Here the
+    values are sorted, the files named by the sha256 of their new bytes, and
+    the references to them rewritten: the same records give the same bundle.
+    """
+    renamed: dict[str, str] = {}  # old hash -> new hash
+    out: dict[str, bytes] = {}
+    for name, payload in files:
+        match = _FILTER.match(name)
+        if match is None:
+            out[name] = payload
+            continue
+        filter_name, values = _decode(payload)  # type: ignore[misc]
+        values = sorted([value, sorted(pages)] for value, pages in values)
+        encoded = _encode([filter_name, values])
+        new = f"{match.group(1)}_{hashlib.sha256(encoded).hexdigest()[:7]}"
+        renamed[name.removeprefix("filter/").removesuffix(".pf_filter")] = new
+        out[f"filter/{new}.pf_filter"] = encoded
+    metas = [name for name in out if _META.match(name)]
+    entry = json.loads(out["pagefind-entry.json"])
+    for name in metas:
+        meta = _decode(out.pop(name))
+        meta[3] = sorted([filter_name, renamed.get(old, old)]  # type: ignore[index]
+                         for filter_name, old in meta[3])  # type: ignore[index]
+        encoded = _encode(meta)
+        language = _META.match(name).group(1)  # type: ignore[union-attr]
+        new = f"{language}_{hashlib.sha256(encoded).hexdigest()[:10]}"
+        out[f"pagefind.{new}.pf_meta"] = encoded
+        entry["languages"][language]["hash"] = new
+    out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False,
+                                            separators=(",", ":")).encode("utf-8")
+    return sorted(out.items())
+
+
+def start_search(edition: object, citer: object) -> Future[list[tuple[str, bytes]]]:
+    """Every book's search bundle, made in a thread beside the rest of the build.
+
+    The records are gathered here (Python work); Pagefind then indexes them in
+    a process of its own while this one renders the pages.
+    """
+    records = {book.key: search_records(edition, citer, (book.key,))  # type: ignore[attr-defined]
+               for book in edition.books}  # type: ignore[attr-defined]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
+    future = pool.submit(lambda: [file for key, found in records.items()
+                                  for file in search_files(found, bundle_of(key))])
+    pool.shutdown(wait=False)
+    return future
 
 
 def _site_files(made: list[tuple[str, bytes]], bundle: str) -> list[tuple[str, bytes]]:

@@ -1,0 +1,315 @@
+"""The reading edition's own pages: the books' pages, the home page, the list of pages.
+
+`SiteWriter` turns the collected `Edition` into site pages (site path → bytes):
+each division of a book rendered through the element table (`engine`), in the
+site's chrome (`pages`, the templates). It also gives the chrome to the other
+writers (index of names, search, moved passages), so that every page shares it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import jinja2
+from lxml import etree
+from markupsafe import Markup
+
+from transform import urls
+from transform.diagnostics import Diagnostic
+from transform.edition import EDITION_TITLE
+from transform.writers.citing import CITE_DATA, SiteCitations
+from transform.writers.collect import BookEdition, Division, Edition
+from transform.writers.engine import PageAnchor, RenderContext, Renderer
+from transform.writers.pages import (
+    BookChoice,
+    BookPage,
+    BookSummary,
+    Chrome,
+    ContentsEntry,
+    LandingPage,
+    Link,
+    PageLink,
+    PageList,
+    PagesPage,
+    Principle,
+    ReadingPage,
+)
+
+_PRINCIPLE_LABELS = {
+    "p": "General", "correction": "Corrections", "normalization": "Normalisation",
+    "quotation": "Quotation marks", "hyphenation": "Hyphenation",
+    "segmentation": "Segmentation", "interpretation": "Interpretation",
+    "punctuation": "Punctuation", "stdVals": "Standard values",
+}
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """One site page's path and HTML bytes (the writing stage only writes them)."""
+
+    path: str
+    payload: bytes
+
+
+@dataclass(frozen=True)
+class RenderedDivision:
+    division: Division
+    content: Markup
+    anchors: tuple[PageAnchor, ...]
+    has_interventions: bool
+    ids: frozenset[str]
+
+
+def template_environment() -> jinja2.Environment:
+    """The site's templates: package data, autoescaped, strict about undefined names."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("transform", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # a build's templates do not change under it: no stat per page
+    )
+
+
+def _serialise(element: etree._Element) -> Markup:
+    """The children of a rendered container as HTML (the container itself is left out)."""
+    inner = (element.text or "") and Markup.escape(element.text or "")
+    parts = [str(inner)] + [etree.tostring(child, method="html", encoding="unicode")
+                            for child in element]
+    return Markup("".join(parts))
+
+
+class SiteWriter:
+    """Turns a collected `Edition` into site pages (path → bytes)."""
+
+    def __init__(self, edition: Edition, date: str, version: str) -> None:
+        self.edition = edition
+        self.date = date
+        self.version = version
+        self.renderer = Renderer()
+        self.env = template_environment()
+        self.diagnostics: list[Diagnostic] = []
+        self.page_map: dict[str, dict[str, str]] = {}
+        self.citations = SiteCitations(edition, EDITION_TITLE, version)
+
+    # --- rendering ---------------------------------------------------------------
+
+    def render_division(self, book: BookEdition, division: Division) -> RenderedDivision:
+        ctx = RenderContext(division.path, book.source.name, self.edition.targets,
+                            printed_pages=book.printed_pages,
+                            mention_ids=self.edition.mention_ids)
+        root = self.renderer.render_page(list(division.elements), ctx)
+        self.citations.decorate(root, division)
+        self.diagnostics.extend(ctx.diagnostics)
+        return RenderedDivision(division, _serialise(root), tuple(ctx.page_anchors),
+                                ctx.has_interventions, frozenset(ctx.ids))
+
+    def render_fragment(self, elements: list[etree._Element], ctx: RenderContext) -> Markup:
+        """Header material shown on a page; one context per page keeps its ids unique."""
+        root = self.renderer.render_page(elements, ctx)
+        self.diagnostics.extend(ctx.diagnostics)
+        return _serialise(root)
+
+    def render_books(self) -> dict[str, list[RenderedDivision]]:
+        rendered: dict[str, list[RenderedDivision]] = {}
+        for book in self.edition.books:
+            rendered[book.key] = [self.render_division(book, division)
+                                  for division in (book.home, *book.divisions)]
+        return rendered
+
+    def build_page_map(self, rendered: dict[str, list[RenderedDivision]]) -> None:
+        """Printed page → where it begins, per book (first occurrence wins).
+
+        The map comes from the collect phase; each target is checked against the
+        anchors the renderer actually wrote, so a go-to-page never lands nowhere.
+        """
+        for book in self.edition.books:
+            anchored = {f"{item.division.path}#{anchor.anchor}"
+                        for item in rendered.get(book.key, []) for anchor in item.anchors}
+            self.page_map[book.key] = {}
+            for n, target in book.printed_pages.items():
+                if target in anchored:
+                    self.page_map[book.key][n] = target
+                else:
+                    self.diagnostics.append(Diagnostic(
+                        book.source.name, 0, 0, "warning",
+                        f"printed page {n} has no anchor at {target}; left out of the page map",
+                        "render-page-anchor"))
+
+    # --- page chrome -------------------------------------------------------------
+
+    def chrome(self, path: str, title: str, lang: str, citation: str,
+               breadcrumbs: list[tuple[str, str]], book: BookEdition | None = None,
+               previous: Division | None = None, following: Division | None = None) -> Chrome:
+        def rel(target: str) -> str:
+            return urls.relative(path, target)
+
+        sources = tuple(
+            Link(f"TEI source of {b.author}, {b.title}", rel(urls.tei_source(b.source.name)))
+            for b in self.edition.books if book is None or b is book
+        )
+        return Chrome(
+            path=path, lang=lang, title=title, root=urls.root_of(path),
+            stylesheet=rel(urls.STYLESHEET), script=rel(urls.SCRIPT),
+            page_map_script=rel(urls.PAGE_MAP_SCRIPT), names_script=rel(urls.NAMES_SCRIPT),
+            home=rel(urls.HOME), pages_list=rel(urls.PAGES),
+            names_index=rel(urls.register_list("persons")), edition_title=EDITION_TITLE,
+            version=self.version, build_date=self.date, citation=citation,
+            breadcrumbs=tuple(Link(label, rel(target)) for label, target in breadcrumbs),
+            sources=sources,
+            books=tuple(BookChoice(b.key, f"{b.author.split()[-1]}, {b.title}",
+                                   book is not None and b.key == book.key)
+                        for b in self.edition.books),
+            previous=Link(previous.label, rel(previous.path)) if previous else None,
+            next=Link(following.label, rel(following.path)) if following else None,
+            head_extra=self.citations.head(path),
+        )
+
+    def citation(self, book: BookEdition, division: Division | None, path: str) -> str:
+        parts = [f"{book.author}, {book.title}"]
+        if book.year:
+            parts[0] += f" ({book.year})"
+        if division is not None:
+            parts.append(division.label)
+            if division.pages:
+                parts.append(division.pages)
+        return (", ".join(parts) + f". In: {EDITION_TITLE}, version {self.version}, "
+                f"{path}.")
+
+    # --- pages -------------------------------------------------------------------
+
+    def reading_page(self, book: BookEdition, item: RenderedDivision,
+                     previous: Division | None, following: Division | None) -> RenderedPage:
+        division = item.division
+        chrome = self.chrome(
+            division.path, f"{division.label} — {book.title}", book.lang,
+            self.citation(book, division, division.path),
+            [("Home", urls.HOME), (book.title, book.home.path),
+             (division.label, division.path)],
+            book, previous, following)
+        page = ReadingPage(chrome, division.label, not any(
+            e.tag.endswith("}div") and e.find("{*}head") is not None for e in division.elements
+        ), book.title, division.pages, item.content, item.has_interventions)
+        return self._page("reading.html", page)
+
+    def book_page(self, book: BookEdition, home: RenderedDivision) -> RenderedPage:
+        path = book.home.path
+
+        def entry(division: Division) -> ContentsEntry:
+            def sub(children: tuple) -> tuple[ContentsEntry, ...]:
+                return tuple(ContentsEntry(c.label, urls.relative(path, c.path), "",
+                                           sub(c.children)) for c in children)
+            return ContentsEntry(division.label, urls.relative(path, division.path),
+                                 division.pages, sub(division.sections))
+
+        first = book.divisions[0] if book.divisions else None
+        chrome = self.chrome(path, book.title, book.lang, self.citation(book, None, path),
+                             [("Home", urls.HOME), (book.title, path)], book,
+                             None, first)
+        ctx = RenderContext(path, book.source.name, self.edition.targets, ids=set(home.ids))
+        source = (self.render_fragment([book.source_bibl], ctx)
+                  if book.source_bibl is not None else Markup(""))
+        page = BookPage(
+            chrome, book.title, book.author, book.year, source, home.content,
+            tuple(entry(d) for d in book.divisions),
+            Link(f"{book.source.name} (TEI P5 XML)",
+                 urls.relative(path, urls.tei_source(book.source.name))),
+            Link(first.label, urls.relative(path, first.path)) if first else None,
+            self.citations.downloads(book, path),
+        )
+        return self._page("book.html", page)
+
+    def landing_page(self) -> RenderedPage:
+        path = urls.HOME
+        summaries = []
+        ctx = RenderContext(path, "", self.edition.targets)
+        project = (self.render_fragment(list(self.edition.books[0].project), ctx)
+                   if self.edition.books else Markup(""))
+        for book in self.edition.books:
+            ctx.source = book.source.name
+            principles = tuple(
+                Principle(_PRINCIPLE_LABELS.get(etree.QName(part).localname,
+                                                etree.QName(part).localname),
+                          self.render_fragment([part] if etree.QName(part).localname == "p"
+                                               else list(part), ctx))
+                for part in book.editorial
+            )
+            summaries.append(BookSummary(
+                book.title, book.author, book.year, urls.relative(path, book.home.path),
+                self.render_fragment([book.source_bibl], ctx)
+                if book.source_bibl is not None else Markup(""),
+                self.render_fragment([p for a in book.availability for p in a], ctx),
+                principles,
+                Link(book.source.name, urls.relative(path, urls.tei_source(book.source.name))),
+                sum(1 for d in book.divisions if d.kind == "chapter"),
+            ))
+        chrome = self.chrome(path, EDITION_TITLE, "en",
+                             f"{EDITION_TITLE}, version {self.version}, {path}.",
+                             [("Home", path)])
+        example = (self.citation(self.edition.books[0], self.edition.books[0].divisions[0],
+                                 self.edition.books[0].divisions[0].path)
+                   if self.edition.books and self.edition.books[0].divisions else "")
+        index_links = tuple(Link(label, urls.relative(path, urls.register_list(kind)))
+                            for kind, label in (("persons", "People"), ("places", "Places"),
+                                                ("orgs", "Organisations")))
+        return self._page("landing.html", LandingPage(chrome, project, tuple(summaries),
+                                                     example, index_links))
+
+    def pages_page(self) -> RenderedPage:
+        path = urls.PAGES
+        lists = tuple(
+            PageList(book.key, f"{book.author}, {book.title}", tuple(
+                PageLink(n, urls.relative(path, target), urls.pages_anchor(book.key, n))
+                for n, target in self.page_map.get(book.key, {}).items()))
+            for book in self.edition.books
+        )
+        chrome = self.chrome(path, f"Printed pages — {EDITION_TITLE}", "en",
+                             f"{EDITION_TITLE}, version {self.version}, {path}.",
+                             [("Home", urls.HOME), ("Printed pages", path)])
+        return self._page("pages.html", PagesPage(chrome, lists))
+
+    def _page(self, template: str, page: object) -> RenderedPage:
+        html = self.env.get_template(template).render(page=page)
+        return RenderedPage(page.chrome.path, html.encode("utf-8"))  # type: ignore[attr-defined]
+
+    # --- data files ---------------------------------------------------------------
+
+    def page_map_script(self) -> bytes:
+        payload = json.dumps(self.page_map, ensure_ascii=False, separators=(",", ":"))
+        return (f"/* Printed page -> where it begins, per book (site-root paths). */\n"
+                f"window.EDITION_PAGEMAP = {payload};\n").encode()
+
+    def names_script(self) -> bytes:
+        cards = {
+            f"{entry.kind}/{entry.entry_id}": {"name": entry.name, "detail": entry.detail,
+                                               "description": entry.description}
+            for entry in self.edition.registers
+        }
+        payload = json.dumps(cards, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return (f"/* One-line cards of the index of names, for hover cards. */\n"
+                f"window.EDITION_NAMES = {payload};\n").encode()
+
+    # --- the whole reading edition --------------------------------------------------
+
+    def reading_files(self) -> list[RenderedPage]:
+        """Every page of the books, the home page, the printed pages' list, the search
+        and moved-passage pages, and the page map: the reading edition."""
+        rendered = self.render_books()
+        self.build_page_map(rendered)
+        pages: list[RenderedPage] = [self.landing_page(), self.pages_page()]
+        pages += [RenderedPage(path, payload) for path, payload in self.citations.site_pages(self)]
+        for book in self.edition.books:
+            items = rendered[book.key]
+            pages.append(self.book_page(book, items[0]))
+            sequence = items[1:]
+            for i, item in enumerate(sequence):
+                previous = sequence[i - 1].division if i else book.home
+                following = sequence[i + 1].division if i + 1 < len(sequence) else None
+                pages.append(self.reading_page(book, item, previous, following))
+        pages.append(RenderedPage(urls.PAGE_MAP_SCRIPT, self.page_map_script()))
+        pages.append(RenderedPage(urls.NAMES_SCRIPT, self.names_script()))
+        pages.append(RenderedPage(CITE_DATA, self.citations.data_script()))
+        return pages
