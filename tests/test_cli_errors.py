@@ -216,3 +216,12 @@ def test_update_ids_where_ids_is_a_file(tmp_path: Path) -> None:
     assert one_error(result) == (f"{display_path(manifest)}:0:0: error: cannot write the "
                                  f"file: {display_path(tei / 'ids')} is a file, not a folder "
                                  "[unwritable]")
+
+
+def test_an_error_no_input_explains_is_placed_at_their_folder(tmp_path: Path) -> None:
+    from transform.inputs import locate, tei_inputs
+
+    tei = fixture_tei(tmp_path)
+    found = locate(UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+                   tei_inputs(tei))
+    assert found.format().startswith(f"{display_path(tei)}:0:0: error: cannot read the inputs")

@@ -9,6 +9,7 @@ file, line and column to fix, for the command line to print instead of a traceba
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -58,7 +59,7 @@ def _not_utf8(path: Path, raw: bytes, error: UnicodeDecodeError) -> Diagnostic:
                       "not-utf8")
 
 
-def locate(error: Exception, inputs: Iterable[Path]) -> Diagnostic:
+def locate(error: Exception, inputs: list[Path]) -> Diagnostic:
     """Where `error`, raised while one of `inputs` was read, comes from.
 
     lxml's syntax errors and the system's errors name their file; for the others
@@ -85,8 +86,9 @@ def locate(error: Exception, inputs: Iterable[Path]) -> Diagnostic:
             return _not_well_formed(str(path), syntax)
         except UnicodeDecodeError as undecodable:
             return _not_utf8(path, raw, undecodable)
-    paths = ", ".join(display_path(path) for path in inputs)
-    return Diagnostic(paths, 0, 0, "error", f"cannot read the inputs: {error}", "unreadable")
+    folder = Path(os.path.commonpath(inputs)) if inputs else Path()
+    return Diagnostic(display_path(folder), 0, 0, "error", f"cannot read the inputs: {error}",
+                      "unreadable")
 
 
 @contextmanager
