@@ -15,9 +15,14 @@ class WriteError(OSError):
     """A file could not be written (a folder that is a file or read-only, a full disk):
     the file and the system's reason, for a one-line message."""
 
-    def __init__(self, path: Path, error: OSError, reason: str | None = None) -> None:
-        super().__init__(error.errno, reason or error.strerror or str(error), str(path))
-        self.path = path
+    @classmethod
+    def of(cls, path: Path, error: OSError, reason: str | None = None) -> WriteError:
+        """`error` (the system's) as a WriteError of `path`; `reason` replaces its words."""
+        return cls(error.errno, reason or error.strerror or str(error), str(path))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.filename)
 
     @property
     def diagnostic(self) -> Diagnostic:
@@ -38,7 +43,7 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
         # mkdir says only "File exists" when a folder on the way is a file: name it
         blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
         reason = f"{display_path(blocking)} is a file, not a folder" if blocking else None
-        raise WriteError(path, error, reason) from error
+        raise WriteError.of(path, error, reason) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -49,7 +54,7 @@ def write_bytes_atomic(path: Path, payload: bytes) -> None:
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        raise WriteError(path, error) from error
+        raise WriteError.of(path, error) from error
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
