@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import pickle
 import stat
 from pathlib import Path
 
@@ -97,5 +98,7 @@ def test_a_full_disk_is_a_write_error_and_leaves_the_old_file(
     assert refused.value.diagnostic.format() == (
         f"{display_path(target)}:0:0: error: cannot write the file: No space left on device "
         "[unwritable]")
+    # it crosses a process boundary whole (a build step may run in another process)
+    assert pickle.loads(pickle.dumps(refused.value)).diagnostic == refused.value.diagnostic
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xml"]
