@@ -225,3 +225,19 @@ def test_an_error_no_input_explains_is_placed_at_their_folder(tmp_path: Path) ->
     found = locate(UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
                    tei_inputs(tei))
     assert found.format().startswith(f"{display_path(tei)}:0:0: error: cannot read the inputs")
+
+
+def test_an_input_error_survives_pickling(tmp_path: Path) -> None:
+    import pickle
+
+    from transform.inputs import InputError, reading, tei_inputs
+
+    tei = fixture_tei(tmp_path)
+    broken, line, _ = not_well_formed(tei)
+    with pytest.raises(InputError) as failed, reading(tei_inputs(tei)):
+        from transform.xmlsafe import parse_tei
+
+        parse_tei(broken)
+    again = pickle.loads(pickle.dumps(failed.value))
+    assert again.diagnostic == failed.value.diagnostic
+    assert str(again).startswith(f"{display_path(broken)}:{line}:")

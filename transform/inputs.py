@@ -27,8 +27,11 @@ class InputError(Exception):
     """An input file could not be read; `diagnostic` says where and why."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.format())
+        super().__init__(diagnostic)
         self.diagnostic = diagnostic
+
+    def __str__(self) -> str:
+        return self.diagnostic.format()
 
 
 def tei_inputs(tei_dir: Path) -> list[Path]:
