@@ -37,10 +37,17 @@ class Diagnostic:
 
 @dataclass
 class Report:
-    """What a validation run found, over which files."""
+    """What a validation run found, over which files.
+
+    `suppressed` counts the diagnostics left out because they only follow from an
+    error already reported (a register entry that seems unreferenced because the
+    book that refers to it could not be read): fixing that error brings back the
+    ones that are real.
+    """
 
     files: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    suppressed: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -61,9 +68,11 @@ class Report:
         counts = Counter(d.level for d in self.diagnostics)
         noun = "file" if n_files == 1 else "files"
         verdict = "invalid" if counts["error"] else "valid"
+        left_out = (f" ({self.suppressed} more that follow from these errors not listed)"
+                    if self.suppressed else "")
         return (
             f"{n_files} {noun} checked: {counts['error']} error(s), "
-            f"{counts['warning']} warning(s): {verdict}"
+            f"{counts['warning']} warning(s){left_out}: {verdict}"
         )
 
     def as_json(self) -> dict[str, object]:
@@ -71,6 +80,7 @@ class Report:
             "files": self.files,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "suppressed": self.suppressed,
             "diagnostics": [d.as_json() for d in self.diagnostics],
         }
 

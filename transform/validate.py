@@ -1,18 +1,22 @@
-"""Validation of the edition's TEI: well-formedness, edition.rng, Schematron (and tei_all).
+"""Validation of the edition's TEI: well-formedness, edition.rng, edition.sch, references.
 
-Files are checked in that order; a file that is not well-formed goes no further.
-Schematron runs once per folder over all the folder's files together (see the
-comment at the top of schema/edition.sch), so that identifiers and references are
-checked across books and registers. Every problem becomes a located `Diagnostic`.
+Each file is parsed safely, then checked against edition.rng and, whatever the
+grammar said, against edition.sch (whose rules look at one file at a time) and
+for the order of its page breaks, as long as it is well-formed TEI. Then one pass
+in Python over a folder's files checks what crosses files: identifiers unique in
+the edition, pointers (@target, @resp, @ref) that resolve, register entries that
+are referred to, link targets with an allowed scheme; and the folder's
+`ids/redirects.tsv`. Every problem becomes a located `Diagnostic`; diagnostics
+that only follow from an error already reported are counted, not listed.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import shutil
 import subprocess
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -20,12 +24,20 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 from transform.diagnostics import Diagnostic, Report, display_path
-from transform.edition import REGISTER_FILES, SCHEMA_DIR
-from transform.xmlsafe import UnsafeXMLError, check_no_entities, safe_parser
+from transform.edition import REGISTER_FILES, SCHEMA_DIR, TEI_NS, XML_NS
+from transform.xmlsafe import (
+    MAX_ID_LENGTH,
+    UnsafeXMLError,
+    check_no_entities,
+    identifier_problem,
+    link_target_problem,
+    safe_parser,
+)
 
-VALIDATION_NS = "urn:x-edition:validation"
 SVRL_NS = "http://purl.oclc.org/dsdl/svrl"
-SVRL = {"svrl": SVRL_NS}
+_XSL = "{http://www.w3.org/1999/XSL/Transform}"
+_XML_ID = f"{{{XML_NS}}}id"
+_TEI = f"{{{TEI_NS}}}"
 
 
 @cache
@@ -34,12 +46,28 @@ def edition_grammar() -> etree.RelaxNG:
 
 
 @cache
-def edition_rules() -> isoschematron.Schematron:
-    # No svrl:fired-rule elements: the report would hold one per checked element.
-    return isoschematron.Schematron(
-        etree.parse(str(SCHEMA_DIR / "edition.sch"), safe_parser()), store_report=True,
-        compile_params={"generate-fired-rule": "'false'"},
+def edition_rules() -> etree.XSLT:
+    """edition.sch compiled to XSLT by lxml's ISO Schematron skeleton; its result is SVRL.
+
+    Every rule's context is an element, so the compiled walk visits elements
+    only (the skeleton would visit every attribute, comment and processing
+    instruction too, since a context such as `tei:p[@n]` holds an "@"); no
+    svrl:fired-rule elements (the report would hold one per checked element).
+    The skeleton also leaves in an apply-templates in the default mode that walks
+    the whole document once more and outputs nothing; it is taken out.
+    """
+    schematron = isoschematron.Schematron(
+        etree.parse(str(SCHEMA_DIR / "edition.sch"), safe_parser()), store_xslt=True,
+        compile_params={"generate-fired-rule": "false", "attributes": "false",
+                        "only-child-elements": "true"},
     )
+    stylesheet = schematron.validator_xslt.getroot()
+    for walk in list(stylesheet.iter(f"{_XSL}apply-templates")):
+        parent = walk.getparent()
+        if parent is not None and parent.tag == f"{{{SVRL_NS}}}active-pattern" \
+                and walk.get("select") is None and walk.get("mode") is None:
+            parent.remove(walk)
+    return etree.XSLT(stylesheet)
 
 
 @cache
@@ -59,6 +87,20 @@ class ParsedFile:
     @cached_property
     def shown(self) -> str:
         return display_path(self.path)
+
+    @property
+    def is_register(self) -> bool:
+        return self.path.name in REGISTER_FILES.values()
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """The namespace prefixes the file declares (for the paths libxml2 reports)."""
+        found: dict[str, str] = {}
+        for element in self.tree.iter(etree.Element):
+            for prefix, uri in element.nsmap.items():
+                if prefix:
+                    found.setdefault(prefix, uri)
+        return found
 
     def elements_on_line(self, line: int) -> list[etree._Element]:
         """The elements whose start tag lxml places on `line`, in document order."""
@@ -85,7 +127,7 @@ def locate(parsed: ParsedFile, element: etree._Element) -> tuple[int, int]:
     name = etree.QName(element).localname
     same_line = [e for e in parsed.elements_on_line(line) if e.tag == element.tag]
     before = next((i for i, e in enumerate(same_line) if e is element), 0)
-    tag = re.compile(rf"<(?:\w+:)?{re.escape(name)}(?=[\s/>]|$)")
+    tag = re.compile(rf"<(?:[\w.-]+:)?{re.escape(name)}(?=[\s/>]|$)")
     starts = [m.start() for m in tag.finditer(parsed.lines[line - 1])]
     if before < len(starts):
         return (line, starts[before] + 1)
@@ -118,7 +160,34 @@ def locate_character(parsed: ParsedFile, line: int, col: int, characters: str,
     return (line, col)
 
 
-# ------------------------------------------------------------------ stages
+# ------------------------------------------------------------------ parsing
+
+
+def find_doctype(raw: bytes) -> int | None:
+    """The offset of a DOCTYPE declaration in the document's prolog, however long it is.
+
+    The prolog is what comes before the root element: an XML declaration,
+    comments, processing instructions and white space, in any number.
+    """
+    position = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while position < len(raw) and raw[position] in b" \t\r\n":
+            position += 1
+        if raw.startswith(b"<!DOCTYPE", position):
+            return position
+        if raw.startswith(b"<?", position):
+            end = raw.find(b"?>", position + 2)
+            position = end + 2
+        elif raw.startswith(b"<!--", position):
+            end = raw.find(b"-->", position + 4)
+            position = end + 3
+        else:
+            return None
+        if end < 0:
+            return None
+
+
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
 
 
 def parse_file(path: Path, report: Report) -> ParsedFile | None:
@@ -130,10 +199,11 @@ def parse_file(path: Path, report: Report) -> ParsedFile | None:
         report.add(Diagnostic(shown, 0, 0, "error", f"cannot read the file: {error.strerror}",
                               "unreadable"))
         return None
-    doctype = re.search(rb"<!DOCTYPE", raw[:4096])
-    if doctype:
-        line = raw.count(b"\n", 0, doctype.start()) + 1
-        declares = b"<!ENTITY" in raw[: raw.find(b"]>") + 2 if b"]>" in raw else 4096]
+    doctype = find_doctype(raw)
+    if doctype is not None:
+        line = raw.count(b"\n", 0, doctype) + 1
+        subset = _INTERNAL_SUBSET.match(raw, doctype)
+        declares = subset is not None and b"<!ENTITY" in subset.group(1)
         what = "declares entities" if declares else "has a DOCTYPE"
         report.add(Diagnostic(shown, line, 1, "error",
                               f"the document {what}; it was not parsed, so nothing was expanded "
@@ -166,19 +236,26 @@ def parse_file(path: Path, report: Report) -> ParsedFile | None:
                                   f"not well-formed XML: {entry.message}; fix the markup there",
                                   "not-well-formed"))
         return None
+    except ValueError as error:  # e.g. an encoding declaration lxml cannot honour
+        report.add(Diagnostic(shown, 1, 1, "error", f"cannot be read as XML: {error}",
+                              "not-well-formed"))
+        return None
     try:
         check_no_entities(tree)
     except UnsafeXMLError as error:
         report.add(Diagnostic(shown, error.line, 1, "error", str(error), "entities"))
         return None
     root = tree.getroot()
-    if root.tag != "{http://www.tei-c.org/ns/1.0}TEI":
+    if root.tag != f"{_TEI}TEI":
         report.add(Diagnostic(shown, root.sourceline or 1, 1, "error",
                               f"the root element is <{root.tag}>, not a TEI element in the TEI "
                               "namespace: every file in tei/ must be "
                               '<TEI xmlns="http://www.tei-c.org/ns/1.0">', "not-tei"))
         return None
     return ParsedFile(path, tree, raw.decode("utf-8", errors="replace").splitlines())
+
+
+# ------------------------------------------------------------------ the grammar
 
 
 _RNG_ADVICE = [
@@ -214,58 +291,119 @@ def explain_rng(message: str) -> str:
     return f"{message}: see schema/README.md for what the edition admits"
 
 
+def element_at(parsed: ParsedFile, path: str) -> etree._Element | None:
+    """The element at a path libxml2 reports (`/TEI/*[2]/tei:p[3]`), if it can be found.
+
+    Such a path uses the file's own prefixes for prefixed elements; a path that
+    still cannot be evaluated leaves the element unknown, never an exception.
+    """
+    try:
+        found = parsed.tree.xpath(path, namespaces=parsed.prefixes)
+    except (etree.XPathError, ValueError):
+        return None
+    return found[0] if isinstance(found, list) and found \
+        and isinstance(found[0], etree._Element) else None
+
+
+_XINCLUDE_NS = "http://www.w3.org/2001/XInclude"
+
+
+def explain_element(element: etree._Element, said: str, message: str,
+                    code: str) -> tuple[str, str]:
+    """A plainer message and code for what the grammar rejects in `element`, when known:
+    an element of another namespace (XInclude among them), an overlong xml:id."""
+    xml_id = element.get(_XML_ID, "")
+    if len(xml_id) > MAX_ID_LENGTH and "failed to validate attributes" in said:
+        return f"xml:id {identifier_problem(xml_id)}", "id-length"
+    named = set(re.split(r"[\s:]+", said))
+    for suspect in (element, *element.iterchildren(etree.Element)):
+        name = etree.QName(suspect)
+        if name.namespace == TEI_NS or name.localname not in named:
+            continue
+        shown = f"{suspect.prefix}:{name.localname}" if suspect.prefix else name.localname
+        if name.namespace == _XINCLUDE_NS:
+            return (f"<{shown}> is an XInclude, which the edition does not process (nothing is "
+                    "fetched): put the text it would include into this file itself"), code
+        where = f"the namespace {name.namespace}" if name.namespace else "no namespace"
+        return (f"<{shown}> is in {where}, not in TEI's: the edition admits only TEI "
+                "elements (schema/README.md); use the TEI element for it, or remove it"), code
+    return message, code
+
+
 def check_grammar(parsed: ParsedFile, grammar: etree.RelaxNG, code: str,
                   report: Report) -> bool:
     if grammar.validate(parsed.tree):
         return True
     seen: set[tuple[int, str]] = set()
     for entry in grammar.error_log:
-        element = None
-        if entry.path:
-            found = parsed.tree.xpath(entry.path)
-            element = found[0] if found and isinstance(found[0], etree._Element) else None
+        element = element_at(parsed, entry.path) if entry.path else None
         line, col = entry.line, entry.column
         if not col and element is not None:
             line, col = locate(parsed, element)
-        message = explain_rng(entry.message)
+        message, entry_code = explain_rng(entry.message), code
+        if element is not None:
+            message, entry_code = explain_element(element, entry.message, message, entry_code)
         if (line, message) in seen:
             continue
         seen.add((line, message))
-        report.add(Diagnostic(parsed.shown, line, col, "error", message, code))
+        report.add(Diagnostic(parsed.shown, line, col, "error", message, entry_code))
     return False
 
 
-def check_rules(files: list[ParsedFile], context: list[ParsedFile], report: Report) -> None:
-    """Run the Schematron over `files` plus `context`; report only on `files`."""
-    corpus = etree.Element(f"{{{VALIDATION_NS}}}corpus")
-    members = files + context
-    for parsed in members:
-        corpus.append(copy.deepcopy(parsed.tree.getroot()))
-    books = sum(1 for parsed in members if parsed.path.name not in REGISTER_FILES.values())
-    corpus.set("books", str(books))
-    rules = edition_rules()
-    if rules.validate(etree.ElementTree(corpus)):
-        return
-    svrl = rules.validation_report
-    for failure in svrl.iter(f"{{{SVRL_NS}}}failed-assert", f"{{{SVRL_NS}}}successful-report"):
-        found = follow_location(failure.get("location", ""), members)
-        if found is None:
-            continue
-        position, element = found
-        if position >= len(files):
-            continue
-        parsed = members[position]
+# ------------------------------------------------------------------ Schematron
+
+
+_STEP = re.compile(
+    r"/(?:\*\[local-name\(\)='([^']+)' and namespace-uri\(\)='([^']*)'\]|([^/\[*]+))"
+    r"(?:\[(\d+)\])?")
+
+
+def follow_location(location: str, parsed: ParsedFile) -> etree._Element | None:
+    """The element an SVRL location names, in the file's tree.
+
+    The location is a path from the root (`/*[local-name()='TEI' …]/…[2]/…`);
+    its steps are followed child by child, counting siblings of the same local
+    name as the skeleton does, instead of evaluating the path as XPath, which
+    would test every sibling at every step.
+    """
+    steps = _STEP.findall(location)
+    if not steps:
+        return None
+    element: etree._Element | None = None
+    for local, _namespace, plain, index in steps:
+        name = local or plain
+        wanted = int(index or 1)
+        candidates = [parsed.tree.getroot()] if element is None else element.iterchildren(
+            etree.Element)
+        count = 0
+        for child in candidates:
+            if etree.QName(child).localname == name:
+                count += 1
+                if count == wanted:
+                    element = child
+                    break
+        else:
+            return None
+    return element
+
+
+def check_rules(parsed: ParsedFile, report: Report) -> None:
+    """Run edition.sch over one file; every failed assertion becomes a diagnostic."""
+    svrl = edition_rules()(parsed.tree)
+    for failure in svrl.getroot().iter(f"{{{SVRL_NS}}}failed-assert",
+                                       f"{{{SVRL_NS}}}successful-report"):
+        element = follow_location(failure.get("location", ""), parsed)
+        line, col = locate(parsed, element) if element is not None else (0, 0)
         level = "warning" if failure.get("role") == "warning" else "error"
-        text = " ".join("".join(failure.find("svrl:text", SVRL).itertext()).split())
-        line, col = locate(parsed, element)
+        text = " ".join("".join(failure.find(f"{{{SVRL_NS}}}text").itertext()).split())
         code = (failure.get("id") or "schematron").split(".")[0]
-        if code == "stray-marker":
+        if code == "stray-marker" and line:
             line, col = locate_character(parsed, line, col, FOOTNOTE_MARKERS)
         report.add(Diagnostic(parsed.shown, line, col, level, text, code))
 
 
 _XPATH_NUMBER = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*")
-_PB = "{http://www.tei-c.org/ns/1.0}pb"
+_PB = f"{_TEI}pb"
 
 
 def check_page_order(parsed: ParsedFile, report: Report) -> None:
@@ -292,34 +430,160 @@ def check_page_order(parsed: ParsedFile, report: Report) -> None:
         previous = pb
 
 
-_STEP = re.compile(r"/\*\[local-name\(\)='([^']+)' and namespace-uri\(\)='([^']*)'\](?:\[(\d+)\])?")
+# ------------------------------------------------------------------ across files
+
+_with_id = etree.XPath("//*[@xml:id]")
+_with_pointer = etree.XPath("//*[@target or @resp]")
+_referring = etree.XPath("//*[@ref or @corresp]")
+_names_with_ref = etree.XPath(
+    "//tei:persName[@ref] | //tei:placeName[@ref] | //tei:orgName[@ref]",
+    namespaces={"tei": TEI_NS})
+_REGISTER_ENTRY = {f"{_TEI}person": "person", f"{_TEI}place": "place", f"{_TEI}org": "org"}
+# A name's kind → the register file and the entry element its @ref must point to.
+_NAME_TARGET = {f"{_TEI}persName": ("persons.xml", "person"),
+                f"{_TEI}placeName": ("places.xml", "place"),
+                f"{_TEI}orgName": ("orgs.xml", "org")}
 
 
-def follow_location(location: str, members: list[ParsedFile]) -> tuple[int, etree._Element] | None:
-    """The file (its position among `members`) and element an SVRL location names.
+def _pointed_ids(value: str) -> Iterator[str]:
+    for token in value.split():
+        if "#" in token:
+            yield token.partition("#")[2]
 
-    The location is a path from the corpus wrapper (`/*[local-name()='corpus' …]
-    /*[local-name()='TEI' …][2]/…`); its steps are followed in the original
-    file's tree, child by child, instead of evaluating the path as XPath, which
-    would test every sibling at every step.
+
+def check_references(files: list[ParsedFile], context: list[ParsedFile],
+                     unread: set[str], report: Report) -> None:
+    """What crosses files, in one pass: ids, pointers, register entries, link targets.
+
+    Diagnostics are made for `files` only; `context` (registers beside files named
+    on the command line) is read for its ids. `unread` holds the names of the
+    folder's files that could not be parsed: a diagnostic that only follows from
+    one of them (an entry no book seems to refer to, a name pointing into a
+    register that could not be read) is counted in the report, not listed.
     """
-    steps = _STEP.findall(location)
-    if len(steps) < 2:
-        return None
-    position = int(steps[1][2] or 1) - 1
-    if position >= len(members):
-        return None
-    element = members[position].tree.getroot()
-    for local, namespace, index in steps[2:]:
-        tag = f"{{{namespace}}}{local}" if namespace else local
-        wanted = int(index or 1)
-        for count, child in enumerate(element.iterchildren(tag), start=1):
-            if count == wanted:
-                element = child
-                break
-        else:
-            return None
-    return position, element
+    members = files + context
+    ids: Counter[str] = Counter()
+    entries: set[tuple[str, str]] = set()
+    pointed: set[str] = set()
+    with_id: list[list[etree._Element]] = []
+    for parsed in members:
+        elements = _with_id(parsed.tree)
+        with_id.append(elements)
+        for element in elements:
+            xml_id = element.get(_XML_ID)
+            ids[xml_id] += 1
+            kind = _REGISTER_ENTRY.get(element.tag)
+            if kind:
+                entries.add((kind, xml_id))
+        for element in _referring(parsed.tree):
+            for attribute in ("ref", "corresp"):
+                pointed.update(_pointed_ids(element.get(attribute, "")))
+    books = sum(1 for parsed in members if not parsed.is_register)
+    book_unread = any(name not in REGISTER_FILES.values() for name in unread)
+
+    def error(parsed: ParsedFile, element: etree._Element, message: str, code: str,
+              level: str = "error") -> None:
+        line, col = locate(parsed, element)
+        report.add(Diagnostic(parsed.shown, line, col, level, message, code))  # type: ignore[arg-type]
+
+    for parsed, elements in zip(files, with_id):
+        own = {element.get(_XML_ID) for element in elements}
+        for element in elements:
+            xml_id = element.get(_XML_ID)
+            if ids[xml_id] > 1:
+                error(parsed, element,
+                      f'xml:id "{xml_id}" is used {ids[xml_id]} times in the edition; '
+                      "identifiers must be unique across all files: give this "
+                      f"{etree.QName(element).localname} a different id (and never rename "
+                      "one that has been published)", "id-unique")
+            if element.tag in _REGISTER_ENTRY and books and xml_id not in pointed:
+                if book_unread:
+                    report.suppressed += 1
+                else:
+                    error(parsed, element,
+                          f'register entry "{xml_id}" is referred to by no mention in the '
+                          "books: tag its mentions, or remove the entry if the books never "
+                          "name it", "entry-referenced", "warning")
+        for element in _with_pointer(parsed.tree):
+            target = element.get("target")
+            if target is not None:
+                check_target(parsed, element, target, own, error)
+            resp = element.get("resp")
+            if resp is not None:
+                for token in resp.split():
+                    if token.startswith("#") and token[1:] not in own:
+                        error(parsed, element,
+                              f'@resp="{resp}" points to no xml:id in this file: point it to '
+                              "the respStmt (or person) in this file's teiHeader that is "
+                              "responsible", "resp-resolves")
+        for element in _names_with_ref(parsed.tree):
+            ref = element.get("ref")
+            expected_file, entry_kind = _NAME_TARGET[element.tag]
+            file, hash_mark, entry = ref.partition("#")
+            if hash_mark and file == expected_file and (entry_kind, entry) in entries:
+                continue
+            if expected_file in unread and file == expected_file:
+                report.suppressed += 1
+                continue
+            error(parsed, element,
+                  f'@ref="{ref}" on {etree.QName(element).localname} does not point to a '
+                  f'{entry_kind} of the register: write ref="{expected_file}#ID" with the '
+                  f"xml:id of an entry in tei/{expected_file}, or add the entry there",
+                  "ref-resolves")
+
+
+def check_target(parsed: ParsedFile, element: etree._Element, target: str, own: set[str],
+                 error: object) -> None:
+    """@target: each pointer resolves in the file (`#id`) and may become a link."""
+    tokens = target.split()
+    for token in tokens or [target]:
+        shown = f'@target="{target}"' if len(tokens) == 1 else f'"{token}" in @target="{target}"'
+        problem = link_target_problem(token)
+        if problem:
+            error(parsed, element, f"{shown}: {problem}", "link-scheme")  # type: ignore[operator]
+        elif token.startswith("#") and token[1:] not in own:
+            error(parsed, element,  # type: ignore[operator]
+                  f"{shown} points to no xml:id in this file: correct the target or give "
+                  "the intended element that id", "target-resolves")
+
+
+# ------------------------------------------------------------------ redirects
+
+
+def check_redirects(path: Path, report: Report) -> None:
+    """`ids/redirects.tsv`: each line `old-id<TAB>new-id`, both valid identifiers.
+
+    The build writes a page named after each old id, so an id such as
+    `../../victim` must be refused here, before anything is written.
+    """
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        report.add(Diagnostic(shown, 0, 0, "error", f"cannot read the redirects: {error}",
+                              "redirect-id"))
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2:
+            report.add(Diagnostic(shown, number, 1, "error",
+                                  f"a redirect is one old id and one new id separated by one "
+                                  f"tab; this line has {len(fields)} field(s): write "
+                                  "old-id<TAB>new-id", "redirect-id"))
+            continue
+        column = 1
+        for which, value in zip(("old", "new"), fields):
+            problem = identifier_problem(value.strip())
+            if problem:
+                report.add(Diagnostic(shown, number, column, "error",
+                                      f"the {which} id {problem}; a redirect joins two xml:ids "
+                                      "of the edition", "redirect-id"))
+            column += len(value) + 1
+
+
+# ------------------------------------------------------------------ tei_all
 
 
 def check_tei_all(files: list[ParsedFile], report: Report) -> None:
@@ -379,27 +643,36 @@ def validate_paths(paths: list[Path], tei_all: bool = False) -> Report:
     files = collect_paths(paths, report)
     report.files = [display_path(p) for p in files]
     by_folder: dict[Path, list[ParsedFile]] = defaultdict(list)
-    valid: list[ParsedFile] = []
+    unread: dict[Path, set[str]] = defaultdict(set)
     for path in files:
+        folder = path.resolve().parent
+        by_folder.setdefault(folder, [])
         parsed = parse_file(path, report)
         if parsed is None:
+            unread[folder].add(path.name)
             continue
-        if check_grammar(parsed, edition_grammar(), "edition-rng", report):
-            by_folder[path.resolve().parent].append(parsed)
-        valid.append(parsed)
+        check_grammar(parsed, edition_grammar(), "edition-rng", report)
+        check_rules(parsed, report)
+        check_page_order(parsed, report)
+        by_folder[folder].append(parsed)
     for folder, parsed_files in sorted(by_folder.items()):
-        named = {p.path.resolve() for p in parsed_files}
-        context = [
-            parsed
-            for name in REGISTER_FILES.values()
-            if (folder / name).is_file() and (folder / name).resolve() not in named
-            for parsed in [parse_file(folder / name, Report())]
-            if parsed is not None
-        ]
-        check_rules(parsed_files, context, report)
-        for parsed in parsed_files:
-            check_page_order(parsed, report)
-    if tei_all and valid:
-        check_tei_all(valid, report)
+        named = {p.path.resolve() for p in parsed_files} | {folder / n for n in unread[folder]}
+        context = []
+        for name in REGISTER_FILES.values():
+            if (folder / name).is_file() and (folder / name).resolve() not in named:
+                register = parse_file(folder / name, Report())
+                if register is None:
+                    unread[folder].add(name)
+                else:
+                    context.append(register)
+        check_references(parsed_files, context, unread[folder], report)
+        redirects = folder / "ids" / "redirects.tsv"
+        if redirects.is_file():
+            report.files.append(display_path(redirects))
+            check_redirects(redirects, report)
+    if tei_all:
+        valid = [p for parsed_files in by_folder.values() for p in parsed_files]
+        if valid:
+            check_tei_all(valid, report)
     report.sort()
     return report
