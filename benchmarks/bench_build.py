@@ -1,28 +1,24 @@
-"""Benchmark: `edition build` of both books, process start included, and each job apart.
+"""Benchmark: `edition build` and `edition validate` as a user runs them, process start included.
 
-Runs the real command (`python -m transform build`) in three situations, each
-several times (median and best wall time):
+For the real edition (both books) it measures, each several times (median, and
+the worst run):
 
-- cold: an empty build cache and no previous site: everything is made and written;
-- edit rothstein, edit carr: one word of a paragraph of that book changed before
-  each run (a new word each time), over the previous site and a warm cache: what
-  an editor waits for after correcting the TEI; every job whose input changed runs
-  again (the other book's search index and downloads do not);
-- again: no change since the previous build.
+- a cold build: an empty memo and no previous site;
+- a warm build: the memo of the previous build (Pagefind, citeproc, EPUB kept);
+- `edition validate`.
 
-For each it gives the wall time and the CPU time of all the command's processes
-(on a shared machine the wall time varies with the neighbours; compare the
-machine check before and after). Then it shows when each job of a no-change
-rebuild ran (the jobs run side by side).
+For each: wall time, CPU time (user + system of the command and its children)
+and peak memory (the largest resident set of the command's processes). Every
+time is also given as a ratio to the floor measured in the same run (parsing
+and re-serialising every TEI file with lxml, in this process), because this
+shared machine's speed varies by half from one minute to the next.
 
-Then it builds in one process several times (one worker per CPU, the cache off)
-and reports the median of each job: collection, validation, reading pages,
-index of names, search, downloads, DTS, sources. Jobs run side by side, so their
-sum exceeds the wall time. Also times the floor (parse and re-serialise every
-TEI file with lxml) and the rendering table alone. Not a test: the figures go
-in the notes.
+Then the same for a synthetic edition ten times larger (`synthetic.py`: each
+book's body repeated under new ids): a cold build and `edition validate`, and
+their ratios to the real edition's (time should grow linearly: at most 12×;
+memory at most 10×). Not a test: the figures go in the notes.
 
-    python benchmarks/bench_build.py [--runs N] [--tei-dir DIR] [--jobs N]
+    python benchmarks/bench_build.py [--runs N] [--times N] [--tei-dir DIR]
 """
 
 from __future__ import annotations
@@ -30,12 +26,12 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -43,161 +39,136 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from transform.edition import TEI_DIR
-from transform.site import build_site, default_jobs
-from transform.xmlsafe import parse_tei
+from benchmarks.synthetic import synthetic_edition  # noqa: E402
+from transform.edition import TEI_DIR  # noqa: E402
+from transform.xmlsafe import parse_tei  # noqa: E402
 
-# the situation "edit" changes one word of a paragraph of each book in turn
-EDITS = {"edit rothstein": ("rothstein-history-ussr.xml", "<p xml:id=\"roth-ch3-s2-p14\">"),
-         "edit carr": ("carr-russian-revolution.xml", "<p xml:id=\"carr-ch3-p2\"")}
-
-
-def calibration() -> float:
-    """A fixed pure-Python loop: how fast this machine is right now (shared machines vary)."""
-    start = time.perf_counter()
-    total = 0
-    for i in range(5_000_000):
-        total += i
-    return time.perf_counter() - start
+TARGETS = {"cold build": 6.0, "warm build": 4.0, "validate": 0.5}  # seconds, wall
+PEAK_TARGET_MB = 300
 
 
-CPU: dict[str, list[float]] = {}  # CPU seconds (user + system, all processes) per situation
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+    summary: str
 
 
-def command(tei_dir: Path, out: Path, cache: Path, jobs: int | None,
-            situation: str = "") -> float:
-    argv = [sys.executable, "-m", "transform", "build", "--out", str(out),
-            "--tei-dir", str(tei_dir)] + (["--jobs", str(jobs)] if jobs else [])
+def measured(argv: list[str], memo: Path) -> Run:
+    """One whole command: its wall time and CPU time (the command and its children:
+    the difference of this process's children's totals before and after)."""
+    env = {**os.environ, "EDITION_CACHE": str(memo), "SOURCE_DATE_EPOCH": "1700000000"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False,
-                          env={**os.environ, "EDITION_CACHE": str(cache)})
-    seconds = time.perf_counter() - start
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, check=False)
+    wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(done.stderr.decode() + done.stdout.decode())
-    if situation:
-        CPU.setdefault(situation, []).append(
-            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return seconds
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{done.stderr.decode()}"
+                         f"{done.stdout.decode()}")
+    lines = done.stderr.decode().strip().splitlines()
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Run(wall, cpu, 0.0, lines[-1] if lines else "")
 
 
-def situations(runs: int, tei_dir: Path, scratch: Path, jobs: int | None
-               ) -> dict[str, list[float]]:
-    tei = scratch / "tei"
-    shutil.copytree(tei_dir, tei)
-    out = scratch / "site"
-    times: dict[str, list[float]] = {"cold": [], **{name: [] for name in EDITS}, "again": []}
-    for run in range(runs):
-        cache = scratch / f"cold-cache-{run}"
-        shutil.rmtree(out, ignore_errors=True)
-        times["cold"].append(command(tei, out, cache, jobs, "cold"))
-    cache = scratch / "cache"
-    command(tei, out, cache, jobs)
-    for name, (file_name, paragraph) in EDITS.items():
-        book = tei / file_name
-        original = book.read_text(encoding="utf-8")
-        if paragraph not in original:
-            raise SystemExit(f"{file_name} has no {paragraph}: choose another paragraph")
-        start = original.index(paragraph) + len(paragraph)
-        start = original.index(">", start - 1) + 1  # after the start tag
-        for run in range(runs):
-            book.write_text(f"{original[:start]}Edit{run} {original[start:]}", encoding="utf-8")
-            times[name].append(command(tei, out, cache, jobs, name))
-        book.write_text(original, encoding="utf-8")
-        command(tei, out, cache, jobs)
-    for _ in range(runs):
-        times["again"].append(command(tei, out, cache, jobs, "again"))
-    return times
+def peak_of(argv: list[str], memo: Path) -> float:
+    """The peak memory of one command alone, in MB (a fresh process that waits for it,
+    so no earlier, larger child hides it)."""
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    env = {**os.environ, "EDITION_CACHE": str(memo), "SOURCE_DATE_EPOCH": "1700000000"}
+    done = subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT, env=env,
+                          capture_output=True, check=True, text=True)
+    return int(done.stdout.strip()) / 1024
 
 
-def timeline(tei_dir: Path, scratch: Path, jobs: int | None) -> list[str]:
-    """When each job of a no-change rebuild ran (in this process, imports done)."""
-    os.environ["EDITION_CACHE"] = str(scratch / "timeline-cache")
-    out = scratch / "timeline"
-    build_site(out, tei_dir, workers=jobs)
-    result = build_site(out, tei_dir, workers=jobs)
-    lines = [f"    collection and names until {sum(result.stages.get(s, 0.0) for s in ('start', 'collection', 'names')):.2f} s"]
-    for name, (start, end) in sorted(result.spans.items(), key=lambda item: item[1]):
-        lines.append(f"    {name:<13} {start:5.2f} → {end:5.2f} s  ({end - start:.2f} s)")
-    lines.append(f"    the build's end: {result.wall:.2f} s")
-    return lines
-
-
-def floor(tei_dir: Path) -> float:
-    start = time.perf_counter()
-    for path in sorted(tei_dir.glob("*.xml")):
-        etree.tostring(parse_tei(path))
-    return time.perf_counter() - start
-
-
-def engine_only(tei_dir: Path, runs: int) -> list[float]:
-    """The rendering table alone over both books (no citations, no index hooks)."""
-    from transform.site import _serialise
-    from transform.writers.collect import collect_edition
-    from transform.writers.engine import RenderContext, Renderer
-
-    edition = collect_edition(tei_dir)
-    renderer = Renderer()
+def floor(tei_dir: Path, runs: int) -> float:
+    """Parsing and re-serialising every TEI file with lxml: the least any build does."""
+    paths = sorted(tei_dir.glob("*.xml"))
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        for book in edition.books:
-            for division in (book.home, *book.divisions):
-                ctx = RenderContext(division.path, book.source.name, edition.targets,
-                                    printed_pages=book.printed_pages)
-                _serialise(renderer.render_page(list(division.elements), ctx))
+        for path in paths:
+            etree.tostring(parse_tei(path))
         times.append(time.perf_counter() - start)
-    return times
+    return statistics.median(times)
+
+
+def build_argv(tei_dir: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "transform", "build", "--out", str(out), "--tei-dir",
+            str(tei_dir)]
+
+
+def validate_argv(tei_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "transform", "validate", str(tei_dir)]
+
+
+def situations(tei_dir: Path, scratch: Path, runs: int) -> dict[str, list[Run]]:
+    """Cold and warm builds and validation of the edition in `tei_dir`."""
+    found: dict[str, list[Run]] = {"cold build": [], "warm build": [], "validate": []}
+    for n in range(runs):
+        memo, out = scratch / f"memo-{n}", scratch / f"site-{n}"
+        found["cold build"].append(measured(build_argv(tei_dir, out), memo))
+        found["warm build"].append(measured(build_argv(tei_dir, out), memo))
+        found["validate"].append(measured(validate_argv(tei_dir), memo))
+    for name, argv in (("cold build", build_argv(tei_dir, scratch / "peak-site")),
+                       ("validate", validate_argv(tei_dir))):
+        peak = peak_of(argv, scratch / "peak-memo")
+        for item in found[name]:
+            item.peak_mb = peak
+    warm_peak = peak_of(build_argv(tei_dir, scratch / "peak-site"), scratch / "peak-memo")
+    for item in found["warm build"]:
+        item.peak_mb = warm_peak
+    return found
+
+
+def report(label: str, found: dict[str, list[Run]], base: float) -> dict[str, float]:
+    print(f"\n{label}")
+    print(f"  {'':<11} {'wall (median)':>14} {'worst':>7} {'CPU':>7} {'peak MB':>8} "
+          f"{'x floor':>8} {'target':>8}")
+    medians = {}
+    for name, items in found.items():
+        wall = statistics.median(i.wall for i in items)
+        medians[name] = wall
+        medians[f"{name} peak"] = items[0].peak_mb
+        target = TARGETS.get(name)
+        mark = "" if target is None else ("ok" if wall <= target else "OVER")
+        print(f"  {name:<11} {wall:>12.2f} s {max(i.wall for i in items):>5.2f} s "
+              f"{statistics.median(i.cpu for i in items):>5.2f} s {items[0].peak_mb:>8.0f} "
+              f"{wall / base:>8.1f} {(f'{target:.1f} s ' + mark) if target else '':>8}")
+    last = found["cold build"][-1].summary
+    if last:
+        print(f"  the cold build said: {last}")
+    return medians
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--times", type=int, default=10, help="size of the synthetic edition")
     parser.add_argument("--tei-dir", type=Path, default=TEI_DIR)
-    parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
-    before = calibration()
-    with tempfile.TemporaryDirectory() as name:
-        scratch = Path(name)
-        wall = situations(args.runs, args.tei_dir, scratch, args.jobs)
-        spans = timeline(args.tei_dir, scratch, args.jobs)
-        os.environ["EDITION_CACHE"] = "off"
-        stages: dict[str, list[float]] = {}
-        writing: dict[str, list[float]] = {}
-        result = None
-        for _ in range(args.runs):
-            result = build_site(scratch / "in-process", args.tei_dir, workers=args.jobs)
-            for stage, seconds in result.stages.items():
-                stages.setdefault(stage, []).append(seconds)
-            for stage, seconds in result.writing.items():
-                writing.setdefault(stage, []).append(seconds)
-    assert result is not None
-    workers = args.jobs or default_jobs()
-    after = calibration()
-    print(f"edition build, {args.runs} runs, {os.cpu_count()} CPUs, {workers} worker(s), "
-          f"tei: {args.tei_dir}")
-    print(f"  machine check (a fixed Python loop, before and after): {before:.2f} s, "
-          f"{after:.2f} s; compare runs only when these agree")
-    for situation, values in wall.items():
-        print(f"  whole command, {situation:<14} (process start included): median "
-              f"{statistics.median(values):.2f} s, best {min(values):.2f} s; CPU (all "
-              f"processes) median {statistics.median(CPU[situation]):.2f} s")
-    print("  a rebuild with no change, in this process (validation, reading pages and "
-          "index of names made anew; search, DTS, downloads kept):")
-    print("\n".join(spans))
-    print("  in one process, cache off, jobs side by side (medians):")
-    for stage, values in stages.items():
-        wrote = (f"  (writing {statistics.median(writing[stage]):.3f} s)"
-                 if stage in writing else "")
-        print(f"    {stage:<11} {statistics.median(values):.3f} s  best {min(values):.3f} s{wrote}")
-    print(f"  floor (lxml parse + serialise of every TEI file): {floor(args.tei_dir):.3f} s")
-    engine = engine_only(args.tei_dir, args.runs)
-    print(f"  rendering table alone, both books, HTML serialised: median "
-          f"{statistics.median(engine):.3f} s, best {min(engine):.3f} s")
-    print(f"  output: {result.pages} pages, {result.files} files, {result.bytes / 1e6:.2f} MB "
-          f"({result.html_bytes / 1e6:.2f} MB HTML)")
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as temporary:
+        scratch = Path(temporary)
+        base = floor(args.tei_dir, 5)
+        print(f"floor (parse and re-serialise all TEI with lxml): {base:.3f} s")
+        real = report("real edition", situations(args.tei_dir, scratch / "real", args.runs),
+                      base)
+        large_dir = synthetic_edition(args.tei_dir, scratch / "large-tei", args.times)
+        large_floor = floor(large_dir, 3)
+        print(f"\nsynthetic edition {args.times}x: floor {large_floor:.3f} s "
+              f"({large_floor / base:.1f}x the real floor)")
+        large = report(f"synthetic edition {args.times}x", situations(
+            large_dir, scratch / "large", 1), base)
+        print(f"\ngrowth, {args.times}x the text (targets: time <= {1.2 * args.times:.0f}x, "
+              f"memory <= {args.times}x):")
+        for name in ("cold build", "validate"):
+            print(f"  {name:<11} time {large[name] / real[name]:5.1f}x, "
+                  f"peak memory {large[f'{name} peak'] / real[f'{name} peak']:5.1f}x")
+        print(f"\nfloor again: {floor(args.tei_dir, 5):.3f} s (machine drift)")
+        print(f"peak memory target: {PEAK_TARGET_MB} MB")
 
 
 if __name__ == "__main__":

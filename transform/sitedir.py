@@ -31,6 +31,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -132,7 +133,7 @@ class SiteDirectory:
                 raise SiteDirectoryError(f"another `edition build` is writing {self.out}; "
                                          "wait for it to finish") from error
             for leftover in self._leftovers():
-                shutil.rmtree(leftover, ignore_errors=True)
+                remove_tree(leftover)
             try:
                 root = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-", dir=parent))
                 root.chmod(0o755)
@@ -142,7 +143,7 @@ class SiteDirectory:
             try:
                 yield Staging(root)
             finally:
-                shutil.rmtree(root, ignore_errors=True)  # gone already when swapped in
+                remove_tree(root)  # gone already when swapped in
         finally:
             os.close(lock)
 
@@ -168,7 +169,35 @@ class SiteDirectory:
                 if os.path.lexists(new / name):
                     os.rename(new / name, self.out / name)
             raise
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
+
+
+def remove_tree(root: Path) -> None:
+    """Remove a directory and everything in it, ignoring what is gone already.
+
+    The files are unlinked by many threads at once: on a file system that
+    discards the blocks of each deleted file (as the build machine's does),
+    one unlink after another takes seconds for a site, side by side a tenth.
+    """
+    if not os.path.isdir(root) or os.path.islink(root):
+        return
+    files, folders = [], []
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        files += [os.path.join(folder, name) for name in names]
+        files += [os.path.join(folder, name) for name in subfolders
+                  if os.path.islink(os.path.join(folder, name))]
+        folders.append(folder)
+
+    def unlink(path: str) -> None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(unlink, files))
+    for folder in folders:  # deepest first
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rename(source: Path, target: Path) -> None:
