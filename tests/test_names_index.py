@@ -20,6 +20,7 @@ from transform.names_index.export import to_csv, to_json, to_tei
 from transform.names_index.locators import elide, format_locators, locators
 from transform.names_index.model import BookInfo, Entry, Kwic, Mention
 from transform.names_index.sorting import collation, sort_key
+from transform.registers import read_register
 from transform.xmlsafe import parse_tei
 
 FIXTURE = Path(__file__).parent / "fixtures" / "names_index" / "tei"
@@ -247,7 +248,7 @@ def test_kwic_survives_lxml_proxy_reuse() -> None:
         f'<TEI xmlns="{TEI_NS}"><text><body><listPerson><person xml:id="a"><persName>'
         f'<surname>A</surname></persName></person></listPerson></body></text></TEI>')
     found = build_index([(BookInfo("x", "X", "X", "X", "x.xml"), book.getroottree())],
-                        {"persons": register.getroottree()})
+                        {"persons": read_register("persons", register.getroottree())})
     assert len(found.mentions) == 798
     for mention in found.mentions:
         number = mention.surface[1:]
@@ -270,7 +271,7 @@ def test_page_break_inside_a_footnote_does_not_move_the_text() -> None:
         f'<TEI xmlns="{TEI_NS}"><text><body><listPerson><person xml:id="a"><persName>'
         f'<surname>A</surname></persName></person></listPerson></body></text></TEI>')
     found = build_index([(BookInfo("x", "X", "X", "X", "x.xml"), book.getroottree())],
-                        {"persons": register.getroottree()})
+                        {"persons": read_register("persons", register.getroottree())})
     assert [(m.page, m.in_note) for m in found.mentions] == [
         ("6", True), ("5", False), ("6", False)]
     assert [m.kwic.line for m in found.mentions][1] == "A and A again."

@@ -189,3 +189,73 @@ def test_rothstein_index_headings_are_linked() -> None:
         pytest.skip("Rothstein not annotated yet")
     missing = [h for h in ROTHSTEIN_NAME_HEADINGS if h not in tagged]
     assert not missing, f"index headings not linked: {missing}"
+
+
+# --- the one reader of the registers (transform.registers) -------------------------------
+
+LIFE_YEARS = [
+    # (a person's birth, as the register may write it, the year every page shows)
+    ('<birth when="1870-04-22"/>', "1870"),
+    ('<birth when="1870"/>', "1870"),
+    ('<birth when="-0044"/>', "-0044"),
+    ('<birth notBefore="1869" notAfter="1871"/>', "1869"),
+    ('<birth from="1869" to="1871"/>', "1869"),
+    ('<birth notAfter="1871"/>', "1871"),
+    ('<birth to="1871"/>', "1871"),
+    ('<birth when="1870" cert="low"/>', "1870?"),
+    ('<birth when="1870" cert="high"/>', "1870"),
+    ("<birth>in the <hi>1870s</hi></birth>", "in the 1870s"),
+    ('<birth when="unknown">c. 1870</birth>', "c. 1870"),
+]
+
+
+@pytest.mark.parametrize("source, expected", LIFE_YEARS)
+def test_life_year(source: str, expected: str) -> None:
+    from transform.registers import life_year
+
+    element = etree.fromstring(source.replace("<birth", f'<birth xmlns="{NSMAP["tei"]}"', 1))
+    assert life_year(element) == expected
+
+
+@pytest.mark.parametrize("events, expected", [
+    ('<birth when="1870"/><death when="1924"/>', "1870–1924"),
+    ('<birth when="1870"/>', "1870–"),
+    ('<death when="1924"/>', "–1924"),
+    ('<floruit notBefore="1905"/>', "fl. 1905"),
+    ("", ""),
+])
+def test_life_dates(events: str, expected: str) -> None:
+    from transform.registers import read_entry
+
+    person = etree.fromstring(f'<person xmlns="{NSMAP["tei"]}" xml:id="x"><persName '
+                              f'type="index">X</persName>{events}</person>')
+    assert read_entry("persons", person).life == expected
+
+
+def test_hover_card_description_is_the_entry_description_not_another_note() -> None:
+    from transform.registers import read_registers
+    from transform.writers.collect import name_card
+
+    vapp = next(e for e in read_registers(TEI_DIR)["orgs"] if e.id == "vapp")
+    assert name_card(vapp).description == "The association of proletarian writers."
+
+
+def test_hover_card_years_equal_index_page_years(real_site: Path) -> None:
+    """Regression: the hover cards and the index pages read the person's years apart."""
+    import json
+
+    from lxml import html
+
+    from transform import urls
+    from transform.registers import read_registers
+
+    script = (real_site / urls.NAMES_SCRIPT).read_text(encoding="utf-8")
+    cards = json.loads(script[script.index("{"):script.rindex("}") + 1])
+    persons = read_registers(TEI_DIR)["persons"]
+    assert len(persons) > 400
+    for person in persons:
+        page = html.parse(str(real_site / urls.register_entry("persons", person.id)))
+        meta = page.xpath("string(//h1/following-sibling::*[1][self::p][@class='index-meta'])")
+        detail = cards[f"persons/{person.id}"]["detail"]
+        assert meta == ", ".join(part for part in (detail, person.occupation) if part), person.id
+        assert detail == person.life

@@ -7,18 +7,15 @@ from pathlib import Path
 import pytest
 
 from transform.edition import TEI_DIR
+from transform.registers import read_registers
 from transform.writers.checks import check_links
-from transform.writers.collect import collect_registers
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
 
 def register_ids(tei_dir: Path) -> dict[str, set[str]]:
-    entries, _ = collect_registers(tei_dir)
-    ids: dict[str, set[str]] = {}
-    for entry in entries:
-        ids.setdefault(entry.kind, set()).add(entry.entry_id)
-    return ids
+    return {kind: {entry.id for entry in entries}
+            for kind, entries in read_registers(tei_dir).items()}
 
 
 def test_fixture_site_links_resolve(site: Path) -> None:

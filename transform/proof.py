@@ -23,7 +23,8 @@ from lxml import etree
 from wordfreq import zipf_frequency
 
 from transform.diagnostics import display_path
-from transform.edition import REGISTER_FILES, TEI_NS
+from transform.edition import TEI_NS
+from transform.registers import read_registers
 from transform.tei import NOT_READING, reading_text
 from transform.xmlsafe import parse_tei
 
@@ -118,14 +119,11 @@ def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
 
 
 def register_vocabulary(folder: Path) -> set[str]:
-    """Every word of every name in the registers beside the book."""
-    vocabulary: set[str] = set()
-    for name in REGISTER_FILES.values():
-        path = folder / name
-        if path.is_file():
-            for text in parse_tei(path).getroot().itertext():
-                vocabulary.update(w.lower() for w in WORD.findall(text))
-    return vocabulary
+    """Every word the registers beside the book give: their names and descriptions."""
+    return {word.lower() for entries in read_registers(folder).values() for entry in entries
+            for text in (*(name.text for name in entry.names), entry.description,
+                         entry.occupation)
+            for word in WORD.findall(text)}
 
 
 def is_common(word: str, min_zipf: float) -> bool:

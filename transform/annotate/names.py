@@ -320,7 +320,7 @@ def find_mentions(text: str, matcher: Matcher, entries: dict[str, Entry], book: 
 
 def _extend_left(text: str, start: int, entry: Entry, matcher: Matcher) -> int:
     """Take in initials (A. M. Pankratova) or a forename (Sergei Kirov) before a surname."""
-    if entry.kind != "person":
+    if entry.kind != "persons":
         return start
     before = text[max(0, start - 24):start]
     initials = INITIALS_BEFORE.search(before)

@@ -14,15 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
-from transform.edition import NSMAP, TEI_DIR, XML_NS
-from transform.xmlsafe import parse_tei
-
-XML_ID = f"{{{XML_NS}}}id"
-
-REGISTER_FILES = {"person": "persons.xml", "place": "places.xml", "org": "orgs.xml"}
-ELEMENT_OF_KIND = {"person": "persName", "place": "placeName", "org": "orgName"}
+from transform.edition import REGISTER_FILES, TEI_DIR
+from transform.registers import NAME_ELEMENTS, read_registers
 
 # Taken off the front of a variant: the edition tags "Mr <persName>Churchill</persName>".
 HONORIFICS = re.compile(
@@ -37,7 +30,7 @@ TOO_SHORT = re.compile(r"^(?:[IVXLC]+|[A-Za-z]\.?)$")
 
 @dataclass(frozen=True)
 class Entry:
-    """One register entry: its kind (person, place, org), id and where it points from a book."""
+    """One register entry: its kind (persons, places, orgs), id and where it points from a book."""
 
     kind: str
     id: str
@@ -49,7 +42,7 @@ class Entry:
 
     @property
     def element(self) -> str:
-        return ELEMENT_OF_KIND[self.kind]
+        return NAME_ELEMENTS[self.kind]
 
 
 @dataclass
@@ -71,39 +64,27 @@ class Registers:
         return {entry.ref for entry in self.entries.values()}
 
 
-def _text(element: etree._Element) -> str:
-    return " ".join("".join(element.itertext()).split())
-
-
 def load_registers(tei_dir: Path = TEI_DIR) -> Registers:
-    """Read the three register files of `tei_dir` and derive every mention form."""
+    """The registers of `tei_dir` (`transform.registers`) and every mention form they give."""
     registers = Registers()
-    persons = parse_tei(tei_dir / REGISTER_FILES["person"]).getroot()
-    for person in persons.iterfind(".//tei:person", NSMAP):
-        index_name = person.find("tei:persName[@type='index']", NSMAP)
-        forename_el = index_name.find("tei:forename", NSMAP)
-        forename = _text(forename_el) if forename_el is not None else ""
-        entry = Entry("person", person.get(XML_ID), _text(index_name))
+    found = read_registers(tei_dir)
+    for person in found["persons"]:
+        index_name = person.names_of("index")[0]
+        entry = Entry("persons", person.id, index_name.text)
         registers.entries[entry.id] = entry
-        registers.forenames[entry.id] = {w for w in forename.split() if len(w) > 2}
-        for variant in person.iterfind("tei:persName[@type='variant']", NSMAP):
-            registers.add_form(HONORIFICS.sub("", _text(variant)), entry)
-    places = parse_tei(tei_dir / REGISTER_FILES["place"]).getroot()
-    for place in places.iterfind(".//tei:place", NSMAP):
-        index_name = _text(place.find("tei:placeName[@type='index']", NSMAP))
-        entry = Entry("place", place.get(XML_ID), index_name)
+        registers.forenames[entry.id] = {w for w in index_name.forenames.split() if len(w) > 2}
+        for variant in person.names_of("variant"):
+            registers.add_form(HONORIFICS.sub("", variant.text), entry)
+    for place in found["places"]:
+        entry = Entry("places", place.id, place.names_of("index")[0].text)
         registers.entries[entry.id] = entry
-        registers.add_form(index_name, entry)
-        for variant in place.iterfind("tei:placeName[@type='variant']", NSMAP):
-            registers.add_form(_text(variant), entry)
-    orgs = parse_tei(tei_dir / REGISTER_FILES["org"]).getroot()
-    for org in orgs.iterfind(".//tei:org", NSMAP):
-        full = _text(org.find("tei:orgName[@type='full']", NSMAP))
-        entry = Entry("org", org.get(XML_ID), full)
+        for kind in ("index", "variant"):
+            for name in place.names_of(kind):
+                registers.add_form(name.text, entry)
+    for org in found["orgs"]:
+        entry = Entry("orgs", org.id, org.names_of("full")[0].text)
         registers.entries[entry.id] = entry
-        registers.add_form(full, entry)
-        for variant in org.iterfind("tei:orgName[@type='abbr']", NSMAP):
-            registers.add_form(_text(variant), entry)
-        for variant in org.iterfind("tei:orgName[@type='variant']", NSMAP):
-            registers.add_form(_text(variant), entry)
+        for kind in ("full", "abbr", "variant"):
+            for name in org.names_of(kind):
+                registers.add_form(name.text, entry)
     return registers

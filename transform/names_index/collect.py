@@ -16,13 +16,10 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from transform import urls
+from transform import registers, urls
 from transform.edition import BOOKS, TEI_DIR, TEI_NS, XML_NS, Book
 from transform.names_index.model import (
-    ENTRY_ELEMENTS,
     KINDS,
-    NAME_ELEMENTS,
-    REGISTER_FILES,
     Authority,
     BookInfo,
     Entry,
@@ -39,6 +36,7 @@ from transform.names_index.sorting import (
     regnal_numbers,
     sort_key,
 )
+from transform.registers import NAME_ELEMENTS
 from transform.tei import reading_spans, reading_text
 from transform.xmlsafe import parse_tei
 
@@ -62,103 +60,46 @@ _AUTHORITY_URLS = {
     "gnd": "https://d-nb.info/gnd/{}",
     "lccn": "https://id.loc.gov/authorities/names/{}",
 }
-_HEADING_TYPES = ("index", "main", "reg", "full", None)
-# where an entry's one-line description is, in order of preference (compiled once)
-_DESCRIPTIONS = tuple(etree.XPath(f"tei:{path}", namespaces={"tei": TEI_NS}) for path in (
-    "note[@type='description']", "desc", "note[not(@type)]", "occupation"))
 
 
 # ------------------------------------------------------------------ registers
 
 
-def _year(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    for attribute in ("when", "notBefore", "from", "notAfter", "to"):
-        match = re.match(r"-?\d{1,4}", element.get(attribute) or "")
-        if match:
-            return match.group(0)
-    return reading_text(element)
-
-
-def _heading_element(names: list[etree._Element]) -> etree._Element | None:
-    for wanted in _HEADING_TYPES:
-        for name in names:
-            if name.get("type") == wanted:
-                return name
-    return names[0] if names else None
-
-
-def _person_heading(name: etree._Element) -> tuple[str, str]:
+def _person_heading(name: registers.Name) -> tuple[str, str]:
     """(heading, sort key) of a person's index name: `Surname, Forenames`."""
-    surname = name.find(f"{_T}surname")
-    if surname is None:
-        heading = reading_text(name)
-        return heading, regnal_numbers(sort_key(heading))
-    forenames = " ".join(reading_text(f) for f in name.findall(f"{_T}forename"))
-    additions = " ".join(reading_text(a) for a in name.findall(f"{_T}addName"))
-    rest = ", ".join(part for part in (forenames, additions) if part)
-    heading = f"{reading_text(surname)}, {rest}" if rest else reading_text(surname)
-    return heading, person_sort_key(reading_text(surname), forenames)
+    if not name.surname:
+        return name.text, regnal_numbers(sort_key(name.text))
+    rest = ", ".join(part for part in (name.forenames, name.additions) if part)
+    heading = f"{name.surname}, {rest}" if rest else name.surname
+    return heading, person_sort_key(name.surname, name.forenames)
 
 
-def read_entry(kind: str, element: etree._Element) -> Entry:
-    """One register entry (`person`, `place` or `org`) as an index `Entry`."""
-    names = element.findall(f"{_T}{NAME_ELEMENTS[kind]}")
-    main = _heading_element(names)
-    entry_id = element.get(_XML_ID, "")
+def index_entry(entry: registers.Entry) -> Entry:
+    """One register entry as the index shows it: heading, sort key, dates, forms."""
+    kind = entry.kind
+    main = entry.main_name
     if main is None:
-        heading, key = entry_id, sort_key(entry_id)
+        heading, key = entry.id, sort_key(entry.id)
     elif kind == "persons":
         heading, key = _person_heading(main)
     else:
-        heading = reading_text(main)
+        heading = main.text
         key = sort_key(heading, drop_article=kind == "orgs")
-    explicit = element.get("sortKey") or (main.get("sortKey") if main is not None else None)
+    explicit = entry.sort_key or (main.sort_key if main is not None else "")
     if explicit:
         key = sort_key(explicit)
     if kind == "orgs":
-        abbreviations = [reading_text(n) for n in names if n.get("type") == "abbr"]
-        if abbreviations and abbreviations[0] != heading:
-            heading = f"{heading} ({abbreviations[0]})"
-    forms = tuple(NameForm(reading_text(n), n.get("type") or "") for n in names if n is not main)
-    if kind == "persons":
-        birth = _year(element.find(f"{_T}birth"))
-        death = _year(element.find(f"{_T}death"))
-        floruit = _year(element.find(f"{_T}floruit"))
-        dates = f"{birth}–{death}" if birth or death else (f"fl. {floruit}" if floruit else "")
-        category = reading_text(element.find(f"{_T}occupation")) if element.find(
-            f"{_T}occupation") is not None else ""
-    else:
-        dates = ""
-        category = (element.get("type") or "").replace("-", " ")
-    description = ""
-    for find in _DESCRIPTIONS:
-        found = find(element)
-        if found:
-            description = reading_text(found[0])
-            break
+        abbreviations = entry.names_of("abbr")
+        if abbreviations and abbreviations[0].text != heading:
+            heading = f"{heading} ({abbreviations[0].text})"
+    forms = tuple(NameForm(n.text, n.type) for n in entry.names if n is not main)
+    category = entry.occupation if kind == "persons" else entry.kind_label
     authorities = tuple(
-        Authority(idno.get("type") or "", (idno.text or "").strip(),
-                  _AUTHORITY_URLS[idno.get("type", "").lower()].format((idno.text or "").strip())
-                  if idno.get("type", "").lower() in _AUTHORITY_URLS else None)
-        for idno in element.findall(f"{_T}idno") if (idno.text or "").strip())
-    geo = None
-    geo_element = element.find(f"{_T}location/{_T}geo")
-    if geo_element is not None:
-        try:
-            lat, long = (float(v) for v in (geo_element.text or "").split()[:2])
-            geo = (lat, long)
-        except ValueError:
-            geo = None
-    return Entry(kind, entry_id, heading, key, dates, category, description, forms,
-                 authorities, geo, element.sourceline or 0)
-
-
-def read_register(kind: str, tree: etree._ElementTree) -> list[Entry]:
-    tag = f"{_T}{ENTRY_ELEMENTS[kind]}"
-    return [read_entry(kind, element) for element in tree.getroot().iter(tag)
-            if element.get(_XML_ID)]
+        Authority(a.type, a.value, _AUTHORITY_URLS[a.type.lower()].format(a.value)
+                  if a.type.lower() in _AUTHORITY_URLS else None)
+        for a in entry.authorities)
+    return Entry(kind, entry.id, heading, key, entry.life, category, entry.description,
+                 forms, authorities, entry.geo, entry.line)
 
 
 _TITLES = frozenset(fold(t) for t in (
@@ -424,13 +365,12 @@ def collect_mentions(book: BookInfo, tree: etree._ElementTree,
 
 
 def build_index(books: Iterable[tuple[BookInfo, etree._ElementTree]],
-                registers: Mapping[str, etree._ElementTree]) -> NamesIndex:
-    """The index from parsed books and registers (kind → tree)."""
+                register_entries: Mapping[str, tuple[registers.Entry, ...]]) -> NamesIndex:
+    """The index from parsed books and the registers' entries (by kind)."""
     entries: dict[str, tuple[Entry, ...]] = {}
     see: dict[str, tuple[SeeReference, ...]] = {}
     for kind in KINDS:
-        tree = registers.get(kind)
-        found = read_register(kind, tree) if tree is not None else []
+        found = [index_entry(entry) for entry in register_entries.get(kind, ())]
         entries[kind] = tuple(sorted(found, key=lambda e: (collation(e.sort_key),
                                                           fold(e.heading), e.entry_id)))
         see[kind] = tuple(sorted((s for e in entries[kind] for s in see_references(e)),
@@ -456,14 +396,8 @@ def listing(index: NamesIndex, kind: str) -> list[Entry | SeeReference]:
     return [row for _, row in sorted(rows, key=lambda pair: pair[0])]
 
 
-def parse_registers(tei_dir: Path) -> dict[str, etree._ElementTree]:
-    """The registers that exist yet in `tei_dir`, parsed, by kind."""
-    return {kind: parse_tei(tei_dir / name) for kind, name in REGISTER_FILES.items()
-            if (tei_dir / name).exists()}
-
-
 def collect_index(tei_dir: Path = TEI_DIR) -> NamesIndex:
     """The index of the books and registers in `tei_dir` (those that exist)."""
     books = [(book_info(book), parse_tei(tei_dir / book.tei.name)) for book in BOOKS.values()
              if (tei_dir / book.tei.name).exists()]
-    return build_index(books, parse_registers(tei_dir))
+    return build_index(books, registers.read_registers(tei_dir))

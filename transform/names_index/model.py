@@ -12,9 +12,6 @@ from transform.edition import REGISTER_FILES
 
 KINDS = tuple(REGISTER_FILES)
 KIND_LABELS = {"persons": "People", "places": "Places", "orgs": "Organisations"}
-# The name element and the register's entry element of each kind.
-NAME_ELEMENTS = {"persons": "persName", "places": "placeName", "orgs": "orgName"}
-ENTRY_ELEMENTS = {"persons": "person", "places": "place", "orgs": "org"}
 
 
 @dataclass(frozen=True)

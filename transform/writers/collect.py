@@ -9,7 +9,6 @@ here, so that the writing phase can render pages in any order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +17,9 @@ from types import MappingProxyType
 from lxml import etree
 
 from transform import urls
-from transform.edition import BOOKS, NSMAP, REGISTER_FILES, TEI_NS, XML_NS, Book
-from transform.names_index.collect import parse_registers
+from transform.edition import BOOKS, NSMAP, TEI_NS, XML_NS, Book
+from transform.registers import Entry as RegisterEntry
+from transform.registers import read_registers, register_paths
 from transform.tei import reading_text
 from transform.xmlsafe import parse_tei
 
@@ -51,8 +51,6 @@ _xp_project = etree.XPath("tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p"
                           namespaces=NSMAP)
 _xp_text_parts = etree.XPath("tei:text/tei:front | tei:text/tei:body | tei:text/tei:back",
                              namespaces=NSMAP)
-_xp_entries = etree.XPath("//tei:person[@xml:id] | //tei:place[@xml:id] | //tei:org[@xml:id]",
-                          namespaces=NSMAP)
 
 
 @dataclass(frozen=True)
@@ -121,7 +119,7 @@ class BookEdition:
 
 
 @dataclass(frozen=True)
-class RegisterEntry:
+class NameCard:
     """The one-line card of a person, place or organisation (for hover cards)."""
 
     kind: str
@@ -136,10 +134,10 @@ class Edition:
     """Everything the writing phase needs: both books, the registers, where ids live."""
 
     books: tuple[BookEdition, ...]
-    registers: tuple[RegisterEntry, ...]
+    registers: tuple[NameCard, ...]
     register_files: tuple[Path, ...]
     targets: Mapping[str, str] = field(default_factory=dict)
-    register_trees: Mapping[str, etree._ElementTree] = field(default_factory=dict)  # by kind
+    register_entries: Mapping[str, tuple[RegisterEntry, ...]] = field(default_factory=dict)  # by kind
     # each tagged name's id (`roth-ch3-s2-p14-n2`), so that its link can be the target
     # of the index's locators; decided here, never written into the TEI tree
     mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
@@ -295,43 +293,19 @@ def collect_book(book: Book, path: Path) -> BookEdition:
     )
 
 
-def _year(element: etree._Element | None) -> str:
-    if element is None:
-        return ""
-    when = element.get("when") or element.get("notBefore") or ""
-    match = re.match(r"-?\d{1,4}", when)
-    return match.group(0) if match else " ".join(element.itertext()).strip()
+def name_card(entry: RegisterEntry) -> NameCard:
+    """A register entry's hover card: its main name, a person's life dates or the kind
+    of a place or organisation, its description."""
+    main = entry.main_name
+    detail = entry.life if entry.kind == "persons" else entry.kind_label
+    return NameCard(entry.kind, entry.id, main.text if main is not None else entry.id,
+                    detail, entry.description)
 
 
-def _entry(kind: str, element: etree._Element) -> RegisterEntry:
-    local = etree.QName(element).localname
-    name_tag = {"person": "persName", "place": "placeName", "org": "orgName"}[local]
-    names = element.findall(f"{_T}{name_tag}")
-    main = next((n for n in names if n.get("type") in (None, "index", "main", "reg")),
-                names[0] if names else None)
-    name = reading_text(main) if main is not None else element.get(_XML_ID, "")
-    if kind == "persons":
-        birth, death = _year(element.find(f"{_T}birth")), _year(element.find(f"{_T}death"))
-        detail = f"{birth}–{death}" if birth or death else ""
-    else:
-        detail = (element.get("type") or "").replace("-", " ")
-    description = ""
-    for tag in ("note", "desc", "occupation"):
-        found = element.find(f"{_T}{tag}")
-        if found is not None:
-            description = reading_text(found)
-            break
-    return RegisterEntry(kind, element.get(_XML_ID, ""), name, detail, description)
-
-
-def collect_registers(tei_dir: Path, parsed: dict[str, etree._ElementTree] | None = None
-                      ) -> tuple[tuple[RegisterEntry, ...], tuple[Path, ...]]:
-    """The registers' entries (those that exist yet), sorted by kind and id, and their
-    files; `parsed` is `parse_registers(tei_dir)` when the caller has it already."""
-    parsed = parse_registers(tei_dir) if parsed is None else parsed
-    entries = sorted((_entry(kind, element) for kind, tree in parsed.items()
-                      for element in _xp_entries(tree)), key=lambda e: (e.kind, e.entry_id))
-    return tuple(entries), tuple(tei_dir / REGISTER_FILES[kind] for kind in parsed)
+def name_cards(entries: Mapping[str, tuple[RegisterEntry, ...]]) -> tuple[NameCard, ...]:
+    """The hover cards of the registers' entries (by kind), sorted by kind and id."""
+    return tuple(sorted((name_card(entry) for found in entries.values() for entry in found),
+                        key=lambda card: (card.kind, card.entry_id)))
 
 
 def book_paths(tei_dir: Path) -> list[tuple[Book, Path]]:
@@ -367,8 +341,8 @@ def collect_edition(tei_dir: Path) -> Edition:
     """Read every book and register in `tei_dir`, map each xml:id (and each tagged
     name's id) to its page. The result is read-only: writers never change it."""
     books = tuple(collect_book(book, path) for book, path in book_paths(tei_dir))
-    parsed = parse_registers(tei_dir)
-    registers, register_files = collect_registers(tei_dir, parsed)
+    entries = read_registers(tei_dir)
+    register_files = tuple(register_paths(tei_dir).values())
     targets: dict[str, str] = {}
     for book in books:
         for division in (book.home, *book.divisions):
@@ -385,5 +359,5 @@ def collect_edition(tei_dir: Path) -> Edition:
         holder = mention_id.rpartition("-n")[0]
         if holder in targets:
             targets.setdefault(mention_id, targets[holder])
-    return Edition(books, registers, register_files, MappingProxyType(targets),
-                   MappingProxyType(parsed), MappingProxyType(mention_ids))
+    return Edition(books, name_cards(entries), register_files, MappingProxyType(targets),
+                   MappingProxyType(entries), MappingProxyType(mention_ids))

@@ -439,7 +439,7 @@ class IndexPages:
 def collect_from_edition(edition: Edition) -> NamesIndex:
     """The index from the books and registers the site has parsed."""
     return build_index([(book_info(book.spec), book.tree) for book in edition.books],
-                       edition.register_trees)
+                       edition.register_entries)
 
 
 def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex,
