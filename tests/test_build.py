@@ -371,3 +371,12 @@ def test_a_full_disk_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "open", real_open)
     assert site_files(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_a_folder_in_tei_ids_does_not_stop_the_build(tmp_path: Path) -> None:
+    tei = tmp_path / "tei"
+    shutil.copytree(FIXTURE_TEI, tei)
+    (tei / "ids" / "archive" / "2025").mkdir(parents=True)
+    (tei / "ids" / "archive" / "2025" / "redirects.tsv").write_text("old\tnew\n")
+    build_site(tmp_path / "site", tei)
+    assert (tmp_path / "site" / "index.html").is_file()
