@@ -48,7 +48,7 @@ def ingest(book: str, out: Path | None, force: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--tei-all", "tei_all", is_flag=True,
               help="Also check conformance to the full TEI P5 schema (tei_all.rng).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
@@ -241,3 +241,43 @@ def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: 
     except InputError as failure:
         click.echo(failure.diagnostic.format(), err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port on 127.0.0.1 (0 takes a free one; the URL is printed).")
+@click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=TEI_DIR, show_default=True, help="Where the books and registers are.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Where the one full build at the start goes.")
+def serve(port: int, tei_dir: Path, out: Path) -> None:
+    """Build the site once, serve it on 127.0.0.1 and show each save of the TEI.
+
+    Watches --tei-dir and schema/. On each save the TEI is validated again and the
+    reading pages are re-rendered in memory; the open page reloads itself. While a
+    save does not validate, the last good pages stay served under a banner listing
+    the errors (file:line:col). Search, the index of names, DTS and the downloads
+    stay as the build at the start made them: run `edition build` for those.
+    """
+    from transform.serve import start_preview
+    from transform.site import BuildError
+
+    try:
+        server = start_preview(out, tei_dir, port,
+                               progress=lambda message: click.echo(message, err=True))
+    except BuildError as failure:
+        for diagnostic in failure.diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(f"build failed: {failure}", err=True)
+        sys.exit(1)
+    except OSError as failure:
+        click.echo(f"edition serve: cannot serve on 127.0.0.1:{port}: "
+                   f"{failure.strerror or failure}", err=True)
+        sys.exit(1)
+    click.echo(f"serving {server.url} (Ctrl-C stops)")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

@@ -379,6 +379,10 @@ class PreviewServer:
             self.say(self.preview.refresh(
                 any(path.is_relative_to(SCHEMA_DIR) for path in touched)).summary())
 
+    def wait(self) -> None:
+        """Block until `stop()` (Ctrl-C interrupts the wait)."""
+        self._stop.wait()
+
     def stop(self) -> None:
         """Stop watching and serving; return when every thread has ended."""
         self._stop.set()
