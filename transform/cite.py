@@ -275,6 +275,30 @@ def page_map(root: etree._Element) -> dict[str, Pages]:
 # ---------------------------------------------------------------------- resolution
 
 _DIV = f"{_T}div"
+# The citable passages: each of these with an xml:id gets a cite control; those not
+# inside another are the search's records and the paragraph- and note-level units of the
+# books' citation tree (their refsDecl, which DTS serves, adds figures and tables).
+CITABLE = frozenset(f"{_T}{n}" for n in ("p", "note", "lg", "item", "quote"))
+
+
+def is_citable(element: etree._Element) -> bool:
+    """Whether `element` is a citable passage: a paragraph, note, verse group, list
+    item or block quotation with an xml:id."""
+    return element.tag in CITABLE and bool(element.get(_XML_ID))
+
+
+def within_passage(element: etree._Element) -> bool:
+    """Inside another citable passage: a quotation's paragraph, a paragraph of a
+    footnote. A footnote is a passage of its own (the paragraph that calls it leaves
+    it out)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag == _NOTE:
+            return True
+        if element.tag != _NOTE and is_citable(ancestor):
+            return True
+    return False
+
+
 _DIVISION_NAMES = {"chapter": "chapter", "section": "section"}
 
 

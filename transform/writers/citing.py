@@ -27,6 +27,7 @@ from transform.cite import (
     Passage,
     current_edition,
     format_record,
+    is_citable,
     load_redirects,
 )
 from transform.tei import append_text
@@ -34,8 +35,6 @@ from transform.tei import append_text
 CITE_DATA = "cite-data.js"
 CITE_SCRIPT = "static/cite.js"
 CITE_STYLESHEET = "static/cite.css"
-# TEI elements whose rendering carries a cite control.
-CITABLE = frozenset({"p", "note", "lg", "item", "quote"})
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
 STYLE_LABELS = {"chicago": "Chicago (note)", "mla": "MLA (works cited, in-text)",
                 "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
@@ -140,7 +139,7 @@ class SiteCitations:
                     division.path:  # type: ignore[attr-defined]
                 continue
             passage = self.citer.passage(book_key, xml_id)
-            if passage.kind not in CITABLE or not self._stands_apart(book, xml_id):
+            if not is_citable(book.elements[xml_id]) or not self._stands_apart(book, xml_id):
                 continue
             append_text(html, " ")  # keeps the passage's last word apart from the control's
             html.append(self.control(passage))

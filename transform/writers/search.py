@@ -29,6 +29,7 @@ import cbor2
 from lxml import etree
 
 from transform import memo, urls
+from transform.cite import is_citable, within_passage
 from transform.edition import TEI_NS, XML_NS
 from transform.tei import reading_text
 
@@ -37,7 +38,6 @@ SEARCH_SCRIPT = "static/search.js"
 BUNDLE = "pagefind"
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
-RECORDED = frozenset(f"{_T}{n}" for n in ("p", "note", "lg", "item", "quote"))
 _NAMES = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}orgName": "organisation"}
 _NOTE = f"{_T}note"
 # Pagefind's ready-made interfaces (static/search.js is the edition's own) and highlighter.
@@ -50,19 +50,6 @@ class SearchRecord:
     content: str
     meta: dict[str, str]
     filters: dict[str, list[str]] = field(default_factory=dict)
-
-
-def _recorded_ancestor(element: etree._Element) -> bool:
-    """Inside another record: a quotation's paragraph, a paragraph inside a footnote.
-
-    A footnote is its own record (the paragraph that calls it leaves it out).
-    """
-    for ancestor in element.iterancestors():
-        if ancestor.tag == _NOTE:
-            return True
-        if ancestor.tag in RECORDED and ancestor.get(_XML_ID) and element.tag != _NOTE:
-            return True
-    return False
 
 
 def _in_note_below(node: etree._Element, element: etree._Element) -> bool:
@@ -105,8 +92,8 @@ def search_records(edition: object, citer: object,
         short = f"{book.author.split()[-1]}, {book.spec.short_title}"
         passages = citer.books[book.key]  # type: ignore[attr-defined]
         for xml_id, element in passages.elements.items():
-            if element.tag not in RECORDED or xml_id not in passages.site_paths \
-                    or _recorded_ancestor(element):
+            if not is_citable(element) or xml_id not in passages.site_paths \
+                    or within_passage(element):
                 continue
             content = reading_text(element)
             if not content:
