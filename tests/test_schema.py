@@ -112,3 +112,13 @@ def test_every_tei_file_is_valid_against_the_edition_grammar() -> None:
     invalid = {p.name: str(grammar.error_log.last_error)
                for p in TEI_FILES if not grammar.validate(parse_tei(p))}
     assert invalid == {}
+
+
+def test_the_grammar_limits_xml_id_to_the_length_the_code_checks() -> None:
+    from transform.xmlsafe import MAX_ID_LENGTH
+
+    grammar = etree.parse(str(ROOT / "schema" / "edition.rng"))
+    [limit] = grammar.xpath("//rng:attribute[@name='xml:id']/rng:data[@type='ID']"
+                            "/rng:param[@name='maxLength']", namespaces={"rng": RNG[1:-1]})
+    assert int(limit.text) == MAX_ID_LENGTH
+

@@ -140,3 +140,32 @@ def test_notes_are_listed_before_the_next_section() -> None:
     chapter = html[0]
     assert [c.tag for c in chapter] == ["p", "ol", "section"]
     assert chapter.xpath("string(section/ol/li/a)") == "2†"
+
+
+@pytest.mark.parametrize("target", [
+    "javascript://%0Aalert(1)",
+    "JaVaScRiPt:alert(1)",
+    "&#9;javascript:alert(1)",
+    "&#x20;&#x0D;javascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "//elsewhere.example/page",
+])
+def test_link_with_a_scheme_outside_the_allow_list_is_text_and_reported(target: str) -> None:
+    # rendering must refuse these even when validation was skipped
+    html, ctx = render(f"<p>See <ref target='{target}'>this</ref>; <ptr target='{target}'/></p>")
+    assert html.xpath("count(//a)") == 0.0, etree.tostring(html, encoding="unicode")
+    assert html.xpath("string(//p)").startswith("See this; ")
+    assert [d.code for d in ctx.diagnostics].count("render-unsafe-link") == 2
+
+
+@pytest.mark.parametrize(("target", "href"), [
+    ("https://example.org/a?b=c", "https://example.org/a?b=c"),
+    ("mailto:editors@example.org", "mailto:editors@example.org"),
+    ("#t-ch2", "ch02.html#t-ch2"),
+])
+def test_link_with_an_allowed_target_is_rendered(target: str, href: str) -> None:
+    html, ctx = render(f"<p><ref target='{target}'>this</ref></p>")
+    assert html.xpath("string(//a/@href)") == href
+    assert ctx.diagnostics == []

@@ -31,6 +31,7 @@ from transform.xmlsafe import (
     check_no_entities,
     identifier_problem,
     link_target_problem,
+    redirect_problems,
     safe_parser,
 )
 
@@ -313,7 +314,8 @@ def explain_element(element: etree._Element, said: str, message: str,
     """A plainer message and code for what the grammar rejects in `element`, when known:
     an element of another namespace (XInclude among them), an overlong xml:id."""
     xml_id = element.get(_XML_ID, "")
-    if len(xml_id) > MAX_ID_LENGTH and "failed to validate attributes" in said:
+    if len(xml_id) > MAX_ID_LENGTH and ("failed to validate attributes" in said
+                                        or "Invalid attribute id " in said):
         return f"xml:id {identifier_problem(xml_id)}", "id-length"
     named = set(re.split(r"[\s:]+", said))
     for suspect in (element, *element.iterchildren(etree.Element)):
@@ -532,12 +534,30 @@ def check_references(files: list[ParsedFile], context: list[ParsedFile],
                   "ref-resolves")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(value: str) -> str:
+    """`value` with control characters escaped, to keep a diagnostic on one line."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
+
+
 def check_target(parsed: ParsedFile, element: etree._Element, target: str, own: set[str],
                  error: object) -> None:
-    """@target: each pointer resolves in the file (`#id`) and may become a link."""
+    """@target: each pointer resolves in the file (`#id`) and may become a link.
+
+    The whole value is checked as a browser would read it too: a browser drops
+    the newline in "java&#10;script:", which splits it into two pointers here.
+    """
+    whole = link_target_problem(target)
+    if whole:
+        error(parsed, element, f'@target="{printable(target)}": {whole}',  # type: ignore[operator]
+              "link-scheme")
+        return
     tokens = target.split()
     for token in tokens or [target]:
-        shown = f'@target="{target}"' if len(tokens) == 1 else f'"{token}" in @target="{target}"'
+        shown = (f'@target="{printable(target)}"' if len(tokens) == 1
+                 else f'"{token}" in @target="{printable(target)}"')
         problem = link_target_problem(token)
         if problem:
             error(parsed, element, f"{shown}: {problem}", "link-scheme")  # type: ignore[operator]
@@ -551,11 +571,7 @@ def check_target(parsed: ParsedFile, element: etree._Element, target: str, own: 
 
 
 def check_redirects(path: Path, report: Report) -> None:
-    """`ids/redirects.tsv`: each line `old-id<TAB>new-id`, both valid identifiers.
-
-    The build writes a page named after each old id, so an id such as
-    `../../victim` must be refused here, before anything is written.
-    """
+    """`ids/redirects.tsv`: each line `old-id<TAB>new-id`, both valid identifiers."""
     shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -564,23 +580,9 @@ def check_redirects(path: Path, report: Report) -> None:
                               "redirect-id"))
         return
     for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        if len(fields) != 2:
-            report.add(Diagnostic(shown, number, 1, "error",
-                                  f"a redirect is one old id and one new id separated by one "
-                                  f"tab; this line has {len(fields)} field(s): write "
-                                  "old-id<TAB>new-id", "redirect-id"))
-            continue
-        column = 1
-        for which, value in zip(("old", "new"), fields):
-            problem = identifier_problem(value.strip())
-            if problem:
-                report.add(Diagnostic(shown, number, column, "error",
-                                      f"the {which} id {problem}; a redirect joins two xml:ids "
-                                      "of the edition", "redirect-id"))
-            column += len(value) + 1
+        if line.strip() and not line.startswith("#"):
+            for column, problem in redirect_problems(line):
+                report.add(Diagnostic(shown, number, column, "error", problem, "redirect-id"))
 
 
 # ------------------------------------------------------------------ tei_all

@@ -91,6 +91,27 @@ def identifier_problem(value: str) -> str | None:
     return None
 
 
+def redirect_problems(line: str) -> list[tuple[int, str]]:
+    """What is wrong with a line `old-id<TAB>new-id` of `ids/redirects.tsv`, by column.
+
+    The build names a page after each old id, so both must be identifiers:
+    `../../victim` would otherwise write outside the site.
+    """
+    fields = line.split("\t")
+    if len(fields) != 2:
+        return [(1, "a redirect is one old id and one new id separated by one tab; this "
+                    f"line has {len(fields)} field(s): write old-id<TAB>new-id")]
+    problems = []
+    column = 1
+    for which, value in zip(("old", "new"), fields):
+        problem = identifier_problem(value.strip())
+        if problem:
+            problems.append((column, f"the {which} id {problem}; a redirect joins two "
+                                     "xml:ids of the edition"))
+        column += len(value) + 1
+    return problems
+
+
 # ------------------------------------------------------------------ link targets
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -128,6 +149,6 @@ def link_target_problem(target: str) -> str | None:
                 'mailto URL, or "#ID" for a place in the edition')
     trimmed = _as_browsers_read(target)
     if trimmed[:2].replace("\\", "/") == "//" or trimmed.startswith("\\"):
-        return ("a target beginning with // or \\ leads to another host without saying "
-                'how: write the whole http or https URL, or "#ID" for a place in the edition')
+        return ("a target beginning with // or \\ leads to another host: use an http, "
+                'https or mailto URL, or "#ID" for a place in the edition')
     return None

@@ -16,6 +16,7 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS
+from transform.xmlsafe import link_target_problem
 from transform.writers.behaviours import (
     Rule,
     always,
@@ -55,8 +56,20 @@ def name_attributes(element: etree._Element, ctx: RenderContext) -> dict[str, st
 
 
 def ref_href(element: etree._Element, ctx: RenderContext) -> str | None:
+    """Where a cross-reference leads; None (no link) for a scheme outside the allow-list.
+
+    `edition validate` already refuses such a target; refusing it here too keeps a
+    `javascript:` link out of the site on any path that skipped validation.
+    """
     target = (element.get("target") or "").split()
-    return ctx.resolve(target[0]) if target else None
+    if not target:
+        return None
+    problem = link_target_problem(target[0])
+    if problem:
+        ctx.warn(element, f"@target={target[0]!r} is not rendered as a link: {problem}",
+                 "render-unsafe-link")
+        return None
+    return ctx.resolve(target[0])
 
 
 def printed_reading(element: etree._Element, ctx: RenderContext) -> dict[str, str]:
