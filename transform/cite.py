@@ -30,6 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from transform.diagnostics import Diagnostic, display_path
 from transform.edition import (
     BOOKS,
     EDITION_TITLE,
@@ -39,6 +40,8 @@ from transform.edition import (
     build_date,
     edition_version,
 )
+from transform.inputs import InputError
+from transform.xmlsafe import redirect_problems
 
 STYLES = ("chicago", "mla", "bibtex", "ris", "csl-json")
 CSL_STYLES = {
@@ -334,17 +337,28 @@ class BookPassages:
         return etree.QName(found).localname if found is not None else ""
 
 
+class RedirectsError(InputError, ValueError):
+    """A line of `tei/ids/redirects.tsv` that is not two identifiers; `diagnostic` locates it."""
+
+
 def load_redirects(path: Path) -> dict[str, str]:
-    """The redirect map (old id → new id), from `tei/ids/redirects.tsv`."""
+    """The redirect map (old id → new id), from `tei/ids/redirects.tsv`.
+
+    Raises RedirectsError at the first line that is not `old-id<TAB>new-id` with
+    two valid identifiers (pages are named after them); `edition validate` lists
+    every such line.
+    """
     if not path.exists():
         return {}
     redirects: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
-        old, _, new = line.partition("\t")
-        if old.strip() and new.strip():
-            redirects[old.strip()] = new.strip()
+        for column, problem in redirect_problems(line):
+            raise RedirectsError(Diagnostic(display_path(path), number, column, "error",
+                                            problem, "redirect-id"))
+        old, new = line.split("\t")
+        redirects[old.strip()] = new.strip()
     return redirects
 
 
