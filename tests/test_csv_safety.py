@@ -116,10 +116,11 @@ def test_cli_csv_neutralises_formulas(formula_tei: Path) -> None:
 
 
 def test_site_csv_neutralises_formulas(formula_tei: Path) -> None:
+    from transform.urls import INDEX_DATA
     from transform.writers.collect import collect_edition
-    from transform.writers.index_pages import DATA_FILES, collect_from_edition, index_exports
+    from transform.writers.index_pages import collect_from_edition, index_exports
 
     edition = collect_edition(formula_tei)
     index = collect_from_edition(edition)
     files = dict(index_exports(edition, index))
-    check_csv(files[DATA_FILES["csv"]], json.loads(files[DATA_FILES["json"]])["mentions"])
+    check_csv(files[INDEX_DATA["csv"]], json.loads(files[INDEX_DATA["json"]])["mentions"])

@@ -12,7 +12,7 @@ import functools
 import posixpath
 import re
 
-from transform.edition import REGISTER_FILES
+from transform.edition import BOOKS, REGISTER_FILES
 
 HOME = "index.html"
 ABOUT = "index.html#about"
@@ -63,6 +63,21 @@ def pages_anchor(book: str, n: str) -> str:
     return f"{book}-{printed_page_anchor(n)}"
 
 
+def book_text(book: str) -> str:
+    """A book's plain-text reading version."""
+    return f"downloads/{book}.txt"
+
+
+def book_epub(book: str) -> str:
+    """A book's EPUB."""
+    return f"downloads/{book}.epub"
+
+
+def moved(old_id: str) -> str:
+    """The page that sends a renamed id on to its passage."""
+    return f"id/{old_id}.html"
+
+
 def tei_source(filename: str) -> str:
     """A TEI file copied into the site."""
     return f"tei/{filename}"
@@ -76,6 +91,25 @@ def register_list(kind: str) -> str:
 def register_entry(kind: str, entry_id: str) -> str:
     """The index page of one person, place or organisation."""
     return f"index/{kind}/{entry_id}.html"
+
+
+# The index of names as data, by format; its stylesheet; its reports for the editors.
+INDEX_DATA = {"tei": "index/names-index.xml", "json": "index/names-index.json",
+              "csv": "index/names-index.csv"}
+INDEX_STYLESHEET = "index/index.css"
+INDEX_PRINTED_REPORT = "index/editors/printed-index.html"
+INDEX_COVERAGE_REPORT = "index/editors/coverage.html"
+
+
+def mention(book: str, division_id: str, mention_id: str, page: str | None = None) -> str:
+    """A tagged name in the reading text: its `page` (where the site's collect phase
+    placed its anchor) or else the page of its top-level division, and its own id."""
+    if page is None:
+        spec = BOOKS.get(book)
+        prefix = spec.id_prefix if spec else book
+        page = (division(book, division_slug(division_id, prefix)) if division_id
+                else book_home(book))
+    return f"{page}#{mention_id}"
 
 
 @functools.lru_cache(maxsize=8192)

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from transform import urls
-from transform.edition import BOOKS, TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS
 from transform.names_index.locators import format_locators
 from transform.names_index.model import KIND_LABELS, KINDS, Entry, Mention, NamesIndex
 from transform.names_index.sorting import collation
@@ -27,20 +27,11 @@ _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 
 
-def site_path(mention: Mention, targets: Mapping[str, str] | None = None) -> str:
-    """The site page and fragment of a mention: the page that shows its anchor, and
-    the mention's own id (the site build gives each name link that id).
-
-    `targets` (xml:id → site page, from the site's collect phase) is exact; without
-    it the page follows from the top-level division as `transform.urls` names it.
-    """
-    page = targets.get(mention.anchor) if targets else None
-    if page is None:
-        book = BOOKS.get(mention.book)
-        prefix = book.id_prefix if book else mention.book
-        page = (urls.division(mention.book, urls.division_slug(mention.division, prefix))
-                if mention.division else urls.book_home(mention.book))
-    return f"{page}#{mention.mention_id}"
+def _href(mention: Mention, targets: Mapping[str, str] | None) -> str:
+    """Where a mention's link goes (`transform.urls.mention`); `targets` (xml:id → site
+    page, from the site's collect phase) places its anchor exactly."""
+    return urls.mention(mention.book, mention.division, mention.mention_id,
+                        targets.get(mention.anchor) if targets else None)
 
 
 def index_item_id(entry: Entry) -> str:
@@ -75,7 +66,7 @@ def entry_record(index: NamesIndex, entry: Entry,
              "in_note": loc.in_note,
              "mentions": [m.mention_id for m in loc.mentions],
              "anchors": list(dict.fromkeys(m.anchor for m in loc.mentions)),
-             "href": site_path(loc.first, targets)}
+             "href": _href(loc.first, targets)}
             for loc in found]
     return record
 
@@ -90,7 +81,7 @@ def mention_record(mention: Mention, targets: Mapping[str, str] | None = None
         "mention_id": mention.mention_id, "page": mention.page, "in_note": mention.in_note,
         "surface": mention.surface, "kwic_left": mention.kwic.left,
         "kwic_keyword": mention.kwic.keyword, "kwic_right": mention.kwic.right,
-        "href": site_path(mention, targets), "line": mention.line,
+        "href": _href(mention, targets), "line": mention.line,
     }
 
 
@@ -151,7 +142,7 @@ def to_csv(index: NamesIndex, targets: Mapping[str, str] | None = None) -> bytes
                             m.section or "", m.paragraph or "", m.anchor, m.mention_id,
                             m.page or "", "yes" if m.in_note else "no", loc.label, m.surface,
                             m.kwic.left, m.kwic.keyword, m.kwic.right,
-                            site_path(m, targets))])
+                            _href(m, targets))])
     return out.getvalue().encode("utf-8")
 
 

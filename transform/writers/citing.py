@@ -262,7 +262,7 @@ class SiteCitations:
                 passage = self.citer.resolve(old)
             except LookupError:
                 continue
-            path = f"id/{old}.html"
+            path = urls.moved(old)
             target = urls.relative(path, passage.site_path)
             chrome = writer.chrome(  # type: ignore[attr-defined]
                 path, f"Moved: {old} — {self.info.title}", "en",

@@ -43,16 +43,9 @@ def _is_block(element: etree._Element) -> bool:
                                      and parent.tag in _LIST_PARENTS)
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _IN_WORD_PAGE = re.compile(r"(\S*)\x00(\[[^\]]*\])\x00(\S*)")
-INDEX_DATA = {"CSV": "index/names-index.csv", "JSON": "index/names-index.json",
-              "TEI": "index/names-index.xml"}
-
-
-def text_path(book: str) -> str:
-    return f"downloads/{book}.txt"
-
-
-def epub_path(book: str) -> str:
-    return f"downloads/{book}.epub"
+# The index of names as data, as the title page offers it: format → media type.
+_INDEX_MEDIA_TYPES = {"csv": "text/csv", "json": "application/json",
+                      "tei": "application/tei+xml"}
 
 
 @dataclass(frozen=True)
@@ -68,13 +61,11 @@ def downloads_of(book: object) -> list[Download]:
     tei = urls.tei_source(book.source.name)  # type: ignore[attr-defined]
     return [
         Download("TEI P5 XML (the edition's source)", tei, "application/tei+xml"),
-        Download("Plain text (reading version, with page numbers)", text_path(key),
+        Download("Plain text (reading version, with page numbers)", urls.book_text(key),
                  "text/plain"),
-        Download("EPUB 3 e-book", epub_path(key), "application/epub+zip"),
-        *(Download(f"Index of names, both books ({kind})", path,
-                   {"CSV": "text/csv", "JSON": "application/json",
-                    "TEI": "application/tei+xml"}[kind])
-          for kind, path in INDEX_DATA.items()),
+        Download("EPUB 3 e-book", urls.book_epub(key), "application/epub+zip"),
+        *(Download(f"Index of names, both books ({kind.upper()})", urls.INDEX_DATA[kind],
+                   media_type) for kind, media_type in _INDEX_MEDIA_TYPES.items()),
     ]
 
 
@@ -304,7 +295,7 @@ def book_downloads(edition: object, book: object, edition_title: str, version: s
                           edition_title.encode("utf-8"), version.encode(), date.encode()])
     [(_, made)] = memo.memoised(f"epub-{book.key}", inputs, lambda: [  # type: ignore[attr-defined]
         ("book.epub", epub(book, targets, edition_title, version, date))], names=("book.epub",))
-    return [(text_path(book.key),  # type: ignore[attr-defined]
+    return [(urls.book_text(book.key),  # type: ignore[attr-defined]
              plain_text(book, edition_title, version, date).encode("utf-8")),
-            (epub_path(book.key), made)]  # type: ignore[attr-defined]
+            (urls.book_epub(book.key), made)]  # type: ignore[attr-defined]
 

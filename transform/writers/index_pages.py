@@ -12,8 +12,6 @@ editors' reports (printed-index reconciliation, coverage) are written under
 
 from __future__ import annotations
 
-import functools
-import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -22,7 +20,7 @@ from transform import urls
 from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
 from transform.names_index.collect import book_info, build_index, listing
 from transform.names_index.coverage import coverage
-from transform.names_index.export import site_path, to_csv, to_json, to_tei_bytes
+from transform.names_index.export import to_csv, to_json, to_tei_bytes
 from transform.names_index.locators import format_locators, prefixes
 from transform.names_index.model import (
     KIND_LABELS,
@@ -45,11 +43,6 @@ _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _DIV = f"{_T}div"
 _NAME_TAGS = tuple(f"{_T}{tag}" for tag in ("persName", "placeName", "orgName"))
-DATA_FILES = {"tei": "index/names-index.xml", "json": "index/names-index.json",
-              "csv": "index/names-index.csv"}
-STYLESHEET = "index/index.css"
-EDITORS_PRINTED = "index/editors/printed-index.html"
-EDITORS_COVERAGE = "index/editors/coverage.html"
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ#")
 _INDEX_CSS = """/* The index of names: A–Z bar, filter, entries, locators side by side, KWIC. */
 .az { display: flex; flex-wrap: wrap; gap: .15rem .5rem; padding: 0; margin: .5rem 0 1rem;
@@ -100,25 +93,6 @@ _FILTER_SCRIPT = """(function () {
   });
 })();
 """
-
-
-@functools.cache
-def _relative_path(start: str, path: str) -> str:
-    return posixpath.relpath(path, start)
-
-
-@functools.cache
-def _folder(page: str) -> str:
-    return posixpath.dirname(page) or "."
-
-
-def link(from_page: str, to_path: str) -> str:
-    """`urls.relative`, with the path arithmetic cached (the index has some 10^4 links)."""
-    path, sep, fragment = to_path.partition("#")
-    if path == from_page:
-        return urls.relative(from_page, to_path)
-    relative = _relative_path(_folder(from_page), path)
-    return f"{relative}#{fragment}" if sep else relative
 
 
 # --------------------------------------------------------------- page contexts
@@ -261,7 +235,8 @@ class IndexPages:
         self._columns: dict[tuple[str, str], tuple[BookLocators, ...]] = {}
 
     def mention_path(self, mention: Mention) -> str:
-        return site_path(mention, self.targets)
+        return urls.mention(mention.book, mention.division, mention.mention_id,
+                           self.targets.get(mention.anchor))
 
     def chrome(self, path: str, title: str, crumbs: list[tuple[str, str]]) -> Chrome:
 
@@ -273,7 +248,7 @@ class IndexPages:
         """The entry's locators per book, linked from `page` (the list or the entry's)."""
         return tuple(
             BookLocators(column.key, column.label, column.count, column.text,
-                         tuple(LocatorLink(loc.prefix, loc.label, link(page, loc.href),
+                         tuple(LocatorLink(loc.prefix, loc.label, urls.relative(page, loc.href),
                                            loc.title) for loc in column.locators))
             for column in self._locator_columns(entry))
 
@@ -311,7 +286,7 @@ class IndexPages:
             if row.entry_id not in mentioned:
                 continue
             if isinstance(row, SeeReference):
-                target = link(path, urls.register_entry(kind, row.entry_id))
+                target = urls.relative(path, urls.register_entry(kind, row.entry_id))
                 rows.append(ListRow(initial(row.sort_key), row.heading, target,
                                     fold(f"{row.heading} {row.target_heading}"), True,
                                     target_heading=row.target_heading))
@@ -319,7 +294,7 @@ class IndexPages:
             forms = " ".join(f.text for f in row.forms)
             rows.append(ListRow(
                 initial(row.sort_key), row.heading,
-                link(path, urls.register_entry(kind, row.entry_id)),
+                urls.relative(path, urls.register_entry(kind, row.entry_id)),
                 fold(f"{row.heading} {forms}"), False, self.meta(row), row.description,
                 self.book_locators(row, path)))
         sections = []
@@ -336,10 +311,10 @@ class IndexPages:
                        f"{b.short_author} {counts[b.key]}" for b in self.index.books) + ".")
         page = IndexListPage(
             self.chrome(path, KIND_LABELS[kind], [(KIND_LABELS[kind], path)]), kind,
-            KIND_LABELS[kind], link(path, STYLESHEET), summary,
-            tuple(Link(KIND_LABELS[k], link(path, urls.register_list(k)))
+            KIND_LABELS[kind], urls.relative(path, urls.INDEX_STYLESHEET), summary,
+            tuple(Link(KIND_LABELS[k], urls.relative(path, urls.register_list(k)))
                   for k in KINDS if k != kind),
-            tuple(Link(label, link(path, DATA_FILES[fmt]))
+            tuple(Link(label, urls.relative(path, urls.INDEX_DATA[fmt]))
                   for fmt, label in (("tei", "TEI"), ("json", "JSON"), ("csv", "CSV"))),
             tuple((letter, present.get(letter)) for letter in LETTERS),
             tuple(sections), *self.places_plot(kind, path), _FILTER_SCRIPT)
@@ -367,7 +342,7 @@ class IndexPages:
             return round(margin + (north - lat) / span_y * (height - 2 * margin), 1)
 
         points = tuple(MapPoint(x(e.geo[1]), y(e.geo[0]),
-                                link(page, urls.register_entry(kind, e.entry_id)), e.heading)
+                                urls.relative(page, urls.register_entry(kind, e.entry_id)), e.heading)
                        for e in placed if e.geo)
         grid = [GridLine(x(m), 0, x(m), height, f"{abs(m)}°{'E' if m >= 0 else 'W'}")
                 for m in range(-180, 181, 30) if west <= m <= east]
@@ -390,14 +365,14 @@ class IndexPages:
             kwic_books.append(KwicBook(book.key, f"{book.author}, {book.title}", len(mentions),
                                        tuple(KwicChapter(
                                            group[0].chapter_label or key,
-                                           link(path, self.mention_path(group[0])
+                                           urls.relative(path, self.mention_path(group[0])
                                                          .split("#")[0] + f"#{key}")
                                            if key else "",
                                            tuple(KwicLine(
                                                (f"p. {m.page}" if m.page else by_locator[
                                                    m.mention_id]) + ("n" if m.in_note and
                                                                      m.page else ""),
-                                               link(path, self.mention_path(m)),
+                                               urls.relative(path, self.mention_path(m)),
                                                m.kwic.left, m.kwic.keyword, m.kwic.right,
                                                m.in_note) for m in group))
                                            for key, group in chapters.items())))
@@ -408,7 +383,7 @@ class IndexPages:
         page = IndexEntryPage(
             self.chrome(path, entry.heading, [(KIND_LABELS[kind], urls.register_list(kind)),
                                               (entry.heading, path)]),
-            kind, KIND_LABELS[kind], entry.heading, link(path, STYLESHEET),
+            kind, KIND_LABELS[kind], entry.heading, urls.relative(path, urls.INDEX_STYLESHEET),
             self.meta(entry), entry.description,
             tuple(dict.fromkeys(  # `TROTSKY` (a running head's capitals) adds nothing
                 f"{f.text} ({f.type})" if f.type and f.type != "variant" else f.text
@@ -420,16 +395,16 @@ class IndexPages:
             see_from,
             tuple(Link(f"{a.type}: {a.value}", a.url) for a in entry.authorities if a.url),
             geo, self.book_locators(entry, path), tuple(kwic_books),
-            Link(f"All {KIND_LABELS[kind].lower()}", link(path, urls.register_list(
+            Link(f"All {KIND_LABELS[kind].lower()}", urls.relative(path, urls.register_list(
                 kind))),
             Link(f"{register}#{entry.entry_id}",
-                 link(path, urls.tei_source(register))))
+                 urls.relative(path, urls.tei_source(register))))
         return path, self.render("index_entry.html", page)
 
     def report_page(self, path: str, heading: str, summary: str, lines: list[str]
                     ) -> tuple[str, bytes]:
         page = ReportPage(self.chrome(path, heading, [(heading, path)]), heading,
-                          link(path, STYLESHEET), summary, "\n".join(lines))
+                          urls.relative(path, urls.INDEX_STYLESHEET), summary, "\n".join(lines))
         return path, self.render("index_report.html", page)
 
     def render(self, template: str, page: object) -> bytes:
@@ -461,19 +436,19 @@ def index_reports(writer: SiteWriter, edition: Edition, index: NamesIndex
     roth = next((b for b in edition.books if b.key == "rothstein"), None)
     if roth is not None:
         report = compare_printed(index, roth.tree, "rothstein")
-        files.append(pages.report_page(EDITORS_PRINTED,
+        files.append(pages.report_page(urls.INDEX_PRINTED_REPORT,
                                        "Printed index reconciliation (editors)",
                                        report.summary(), report.lines()))
     found = coverage(index)
-    files.append(pages.report_page(EDITORS_COVERAGE, "Index coverage (editors)",
+    files.append(pages.report_page(urls.INDEX_COVERAGE_REPORT, "Index coverage (editors)",
                                    found.summary(), found.lines()))
     return files
 
 
 def index_exports(edition: Edition, index: NamesIndex) -> list[tuple[str, bytes]]:
     """The index as data (TEI, JSON, CSV) and the index pages' stylesheet."""
-    return [(DATA_FILES["tei"], to_tei_bytes(index)),
-            (DATA_FILES["json"], to_json(index, edition.targets)),
-            (DATA_FILES["csv"], to_csv(index, edition.targets)),
-            (STYLESHEET, _INDEX_CSS.encode("utf-8"))]
+    return [(urls.INDEX_DATA["tei"], to_tei_bytes(index)),
+            (urls.INDEX_DATA["json"], to_json(index, edition.targets)),
+            (urls.INDEX_DATA["csv"], to_csv(index, edition.targets)),
+            (urls.INDEX_STYLESHEET, _INDEX_CSS.encode("utf-8"))]
 
