@@ -94,30 +94,37 @@ def reading_spans(element: etree._Element, marked: Collection[str]
     marks: list[etree._Element] = []  # the element of each mark, in the order of the marks
     _read(element, parts, False, (), marked, marks)
     text: list[str] = []
+    length = 0
     spans: dict[etree._Element, tuple[int, int]] = {}
     opening: list[etree._Element] = []  # opened, waiting for their first character
     space = False  # white space seen since the last character
-    events = iter(marks)
-    for character in "".join(parts):
-        if character == _MARK:
-            node = next(events)
-            if node in spans or node in opening:  # its end: after its last character
-                if node in opening:
-                    opening.remove(node)
-                    spans[node] = (len(text), len(text))
-                spans[node] = (spans[node][0], len(text))
-            else:
-                opening.append(node)
-        elif character.isspace():
+    pieces = "".join(parts).split(_MARK)  # the text between one mark and the next
+    for n, piece in enumerate(pieces):
+        words = piece.split()
+        if piece[:1].isspace():
             space = True
-        else:
-            if space and text:
+        for k, word in enumerate(words):
+            if (space or k) and length:
                 text.append(" ")
-            space = False
+                length += 1
             for node in opening:
-                spans[node] = (len(text), len(text))
+                spans[node] = (length, length)
             opening.clear()
-            text.append(character)
+            text.append(word)
+            length += len(word)
+            space = False
+        if words and piece[-1].isspace():
+            space = True
+        if n == len(marks):
+            break
+        node = marks[n]
+        if node in spans or node in opening:  # its end: after its last character
+            if node in opening:
+                opening.remove(node)
+                spans[node] = (length, length)
+            spans[node] = (spans[node][0], length)
+        else:
+            opening.append(node)
     return "".join(text), spans
 
 
