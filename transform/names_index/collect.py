@@ -18,6 +18,7 @@ from lxml import etree
 
 from transform import registers, urls
 from transform.edition import BOOKS, TEI_DIR, TEI_NS, XML_NS, Book
+from transform.names_index.locators import locators
 from transform.names_index.model import (
     KINDS,
     Authority,
@@ -383,7 +384,11 @@ def build_index(books: Iterable[tuple[BookInfo, etree._ElementTree]],
         mentions.extend(collect_mentions(info, tree, len(mentions)))
     resolved = tuple(m for m in mentions if (m.kind, m.entry_id) in known)
     unresolved = tuple(m for m in mentions if (m.kind, m.entry_id) not in known)
-    return NamesIndex(tuple(infos), entries, resolved, see, unresolved)
+    by_book: dict[tuple[str, str, str], list[Mention]] = {}
+    for mention in resolved:
+        by_book.setdefault((mention.kind, mention.entry_id, mention.book), []).append(mention)
+    found_locators = {key: locators(found) for key, found in by_book.items()}
+    return NamesIndex(tuple(infos), entries, resolved, see, unresolved, found_locators)
 
 
 def listing(index: NamesIndex, kind: str) -> list[Entry | SeeReference]:

@@ -151,9 +151,11 @@ class NamesIndex:
     mentions: tuple[Mention, ...]
     see_references: dict[str, tuple[SeeReference, ...]]
     unresolved: tuple[Mention, ...] = ()
+    # each entry's locators in each book, (kind, entry id, book) -> locators: worked out
+    # once, while collecting (`locators.locators`), for every export and page
+    locators: dict[tuple[str, str, str], tuple[Locator, ...]] = field(default_factory=dict,
+                                                                       repr=False)
     _by_entry: dict[tuple[str, str], list[Mention]] = field(default_factory=dict, repr=False)
-    _locators: dict[tuple[str, str, str], tuple[Locator, ...]] = field(default_factory=dict,
-                                                                        repr=False)
     _entries: dict[tuple[str, str], Entry] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -170,13 +172,8 @@ class NamesIndex:
         return tuple(m for m in found if book is None or m.book == book)
 
     def locators_of(self, entry: Entry, book: str) -> tuple[Locator, ...]:
-        """The entry's locators in one book (computed once: every export and page uses them)."""
-        key = (entry.kind, entry.entry_id, book)
-        if key not in self._locators:
-            from transform.names_index.locators import locators
-
-            self._locators[key] = locators(self.mentions_of(entry, book))
-        return self._locators[key]
+        """The entry's locators in one book."""
+        return self.locators.get((entry.kind, entry.entry_id, book), ())
 
     def count(self, entry: Entry, book: str | None = None) -> int:
         return len(self.mentions_of(entry, book))
