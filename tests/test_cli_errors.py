@@ -89,6 +89,13 @@ def redirects_a_folder(tei: Path) -> tuple[Path, int, str]:
     return redirects, 0, "cannot read the file: Is a directory"
 
 
+def redirect_out_of_the_site(tei: Path) -> tuple[Path, int, str]:
+    redirects = tei / "ids" / "redirects.tsv"
+    redirects.write_text("roth-old-p1\troth-ch1-s1-p1\n../../../victim\tcarr-ch1-p1\n",
+                         encoding="utf-8")
+    return redirects, 2, "../../../victim"
+
+
 BREAKAGES = [not_well_formed, entities_after_a_comment, external_dtd]
 
 
@@ -110,7 +117,8 @@ def test_unreadable_tei_is_one_located_error(
     assert message in error
 
 
-@pytest.mark.parametrize("breakage", [*BREAKAGES, redirects_not_utf8, redirects_a_folder])
+@pytest.mark.parametrize("breakage", [*BREAKAGES, redirects_not_utf8, redirects_a_folder,
+                                      redirect_out_of_the_site])
 @pytest.mark.parametrize("command", [["roth-ch1-s1-p1"], ["--update-ids"]])
 def test_cite_on_unreadable_inputs_is_one_located_error(
         tmp_path: Path, command: list[str],
