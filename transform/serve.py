@@ -5,7 +5,10 @@ watcher polls the TEI and schema folders; on each save `Preview.refresh`
 validates every input again and, beside it, collects the edition and renders
 the reading edition (the books' pages, home page, printed pages, the page map,
 the cards and citation data, the TEI sources) in memory. These pages overlay the
-built site. Search, the index of names, DTS and the downloads stay as the build
+built site. A division whose TEI is unchanged keeps its rendering from the previous
+re-render, unless something it shows from elsewhere changed (`rendering_context`:
+ids and pages, tagged names' ids, labels, headers, passages' pages, registers): then
+every division is rendered anew. Search, the index of names, DTS and the downloads stay as the build
 made them: only `edition build` makes them anew.
 
 While a save does not validate, the last good pages stay served and every page
@@ -31,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -39,15 +42,16 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from lxml import etree
 from markupsafe import Markup
 
 from transform import urls
 from transform.diagnostics import Diagnostic
-from transform.edition import REGISTER_FILES, SCHEMA_DIR, build_date, edition_version
+from transform.edition import REGISTER_FILES, SCHEMA_DIR, TEI_NS, build_date, edition_version
 from transform.site import build_site
 from transform.validate import edition_grammar, edition_rules, validate_paths
-from transform.writers.collect import book_paths, collect_edition
-from transform.writers.reading import SiteWriter, template_environment
+from transform.writers.collect import BookEdition, Division, Edition, book_paths, collect_edition
+from transform.writers.reading import RenderedDivision, SiteWriter, template_environment
 
 Progress = Callable[[str], None]
 
@@ -103,6 +107,43 @@ def site_path(url_path: str) -> str | None:
     return "/".join(parts)
 
 
+def rendering_context(edition: Edition, writer: SiteWriter, tei_dir: Path) -> tuple:
+    """What a division's rendering may take from outside its own TEI: where every id
+    lives, the tagged names' ids, each book's header, printed pages and divisions'
+    labels and pages, every passage's pages (its citation), and the files beside the
+    books (registers, renamed ids)."""
+    header = f"{{{TEI_NS}}}teiHeader"
+    return (
+        dict(edition.targets),
+        list(edition.mention_ids.values()),
+        [(book.key, etree.tostring(book.tree.getroot().find(header)),
+          dict(book.printed_pages),
+          [replace(division, elements=()) for division in (book.home, *book.divisions)],
+          list(writer.citations.citer.passages(book.key)))
+         for book in edition.books],
+        {path: path.read_bytes() for path in sorted(tei_dir.rglob("*"))
+         if path.is_file() and path not in {book.source for book in edition.books}},
+    )
+
+
+class _PreviewWriter(SiteWriter):
+    """The site's writer, taking a division's rendering from `earlier` when its TEI is
+    the same (the caller empties `earlier` when anything else it shows has changed)."""
+
+    def __init__(self, edition: Edition, date: str, version: str) -> None:
+        super().__init__(edition, date, version)
+        self.earlier: dict[tuple[str, bytes], RenderedDivision] = {}
+        self.rendered: dict[tuple[str, bytes], RenderedDivision] = {}
+
+    def render_division(self, book: BookEdition, division: Division) -> RenderedDivision:
+        key = (division.path, b"".join(etree.tostring(e) for e in division.elements))
+        kept = self.earlier.get(key)
+        item = (replace(kept, division=division) if kept is not None
+                else super().render_division(book, division))
+        self.rendered[key] = item
+        return item
+
+
 def _live_script() -> bytes:
     return (resources.files("transform") / "templates" / "serve-live.js").read_bytes()
 
@@ -120,6 +161,8 @@ class Preview:
         self._version = edition_version()
         self._env = template_environment()
         self._pages: dict[str, bytes] = {}
+        self._context: tuple | None = None
+        self._divisions: dict[tuple[str, bytes], RenderedDivision] = {}
         self._removed: set[str] = set()
         self._changed_at: dict[str, int] = {}
         self._errors_at = 0
@@ -135,9 +178,13 @@ class Preview:
 
     def _render(self) -> dict[str, bytes]:
         edition = collect_edition(self.tei_dir)
-        writer = SiteWriter(edition, self._date, self._version)
+        writer = _PreviewWriter(edition, self._date, self._version)
         writer.env = self._env  # compiled once: the templates do not change while serving
+        context = rendering_context(edition, writer, self.tei_dir)
+        if context == self._context:
+            writer.earlier = self._divisions
         pages = {page.path: page.payload for page in writer.reading_files()}
+        self._context, self._divisions = context, writer.rendered
         for source in [book.source for book in edition.books] + list(edition.register_files):
             pages[urls.tei_source(source.name)] = source.read_bytes()
         return pages
