@@ -12,7 +12,8 @@ from lxml import html
 from tests.conftest import site_with_redirects
 from transform.cite import STYLES, Citer
 from transform.edition import TEI_DIR
-from transform.writers.citing import CITE_DATA, book_templates, fill, passage_values
+from transform.urls import CITE_DATA
+from transform.writers.citing import book_templates, fill, passage_values
 
 
 def meta(page: html.HtmlElement) -> dict[str, list[str]]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 
 import pytest
 
+from transform import urls
 from transform.cite import Citer, current_edition
 from transform.edition import TEI_DIR
 from transform.writers.collect import collect_edition
-from transform.writers.search import bundle_of, search_files, search_records
+from transform.writers.search import search_files, search_records
 
 FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
@@ -56,17 +59,25 @@ def test_each_book_has_an_index_of_its_own(records: list) -> None:
     assert 0 < len(carr) < len(records)
     edition = collect_edition(FIXTURE_TEI)
     assert search_records(edition, Citer(edition, current_edition(edition)), ("carr",)) == carr
-    files = dict(search_files(carr, bundle_of("carr")))
+    files = dict(search_files(carr, urls.search_bundle("carr")))
     assert "pagefind/carr/pagefind.js" in files
     assert all(path.startswith("pagefind/carr/") for path in files)
     assert len([p for p in files if p.startswith("pagefind/carr/fragment/")]) == len(carr)
 
 
-def test_index_bundle_is_written(records: list) -> None:
-    files = dict(search_files(records))
-    assert "pagefind/pagefind.js" in files and "pagefind/pagefind-entry.json" in files
-    assert any(path.startswith("pagefind/fragment/") for path in files)
-    assert len([p for p in files if p.startswith("pagefind/fragment/")]) == len(records)
+def test_two_pagefind_runs_give_the_same_bundle_once_normalised(records: list) -> None:
+    from transform.writers.search import _index_files, normalise_bundle
+
+    first, second = _index_files(records), _index_files(records)  # hash-map order each
+    assert normalise_bundle(first) == normalise_bundle(second)
+    files = dict(normalise_bundle(first))
+    assert "pagefind.js" in files and "pagefind-entry.json" in files
+    assert len([p for p in files if p.startswith("fragment/")]) == len(records)
+    entry = json.loads(files["pagefind-entry.json"])
+    meta = f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    assert meta in files  # the entry names the rewritten metadata file
+    filters = [p for p in files if p.startswith("filter/")]
+    assert filters and all(p.endswith(".pf_filter") for p in filters)
 
 
 @pytest.mark.corpus

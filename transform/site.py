@@ -78,7 +78,7 @@ class BuildResult:
 
 def _static_files() -> list[tuple[str, bytes]]:
     static = resources.files("transform") / "static"
-    return sorted((f"static/{item.name}", item.read_bytes()) for item in static.iterdir()
+    return sorted((urls.static_file(item.name), item.read_bytes()) for item in static.iterdir()
                   if item.is_file() and not item.name.startswith("."))
 
 

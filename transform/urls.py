@@ -21,6 +21,11 @@ PAGE_MAP_SCRIPT = "pagemap.js"
 NAMES_SCRIPT = "names.js"
 STYLESHEET = "static/edition.css"
 SCRIPT = "static/edition.js"
+SEARCH_PAGE = "search.html"
+SEARCH_SCRIPT = "static/search.js"
+CITE_DATA = "cite-data.js"
+CITE_SCRIPT = "static/cite.js"
+CITE_STYLESHEET = "static/cite.css"
 
 # The index of names is built by a later stage (issue 7); these are its final URLs.
 REGISTER_KINDS = tuple(REGISTER_FILES)
@@ -76,6 +81,16 @@ def book_epub(book: str) -> str:
 def moved(old_id: str) -> str:
     """The page that sends a renamed id on to its passage."""
     return f"id/{old_id}.html"
+
+
+def static_file(name: str) -> str:
+    """A file of the package's static/ folder, copied into the site."""
+    return f"static/{name}"
+
+
+def search_bundle(book: str) -> str:
+    """The folder of a book's search index (Pagefind's files)."""
+    return f"pagefind/{book}"
 
 
 def tei_source(filename: str) -> str:
@@ -154,3 +169,33 @@ def root_of(page: str) -> str:
     """The relative path from a page to the site root (`""` or `"../"`)."""
     depth = page.count("/")
     return "../" * depth
+
+
+# --- DTS: the static answers to the API's requests -----------------------------------
+
+DTS_ENTRY = "dts/index.json"
+# the API's URI templates (RFC 6570), as the entry point advertises them
+DTS_COLLECTION_TEMPLATE = "dts/collection{/id}.json"
+DTS_NAVIGATION_TEMPLATE = "dts/navigation/{resource}{;tree,down}{/ref}.json"
+DTS_DOCUMENT_TEMPLATE = "dts/document/{resource}{;tree}{/ref}.xml"
+
+
+def dts_collection(collection: str | None = None) -> str:
+    """The Collection answer: the root, or one collection or resource by id."""
+    return f"dts/collection/{collection}.json" if collection else "dts/collection.json"
+
+
+def _dts_parameters(tree: str | None, down: int | None = None) -> str:
+    return (f";tree={tree}" if tree else "") + (f";down={down}" if down is not None else "")
+
+
+def dts_navigation(resource: str, tree: str | None, down: int | None,
+                   ref: str | None = None) -> str:
+    """The Navigation answer for a resource's citation tree (`down`, from `ref`)."""
+    return (f"dts/navigation/{resource}{_dts_parameters(tree, down)}"
+            f"{f'/{ref}' if ref else ''}.json")
+
+
+def dts_document(resource: str, tree: str | None = None, ref: str | None = None) -> str:
+    """The Document answer: a resource whole, or one citable unit of a tree."""
+    return f"dts/document/{resource}{_dts_parameters(tree)}{f'/{ref}' if ref else ''}.xml"

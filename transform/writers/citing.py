@@ -32,9 +32,6 @@ from transform.cite import (
 )
 from transform.tei import append_text
 
-CITE_DATA = "cite-data.js"
-CITE_SCRIPT = "static/cite.js"
-CITE_STYLESHEET = "static/cite.css"
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
 STYLE_LABELS = {"chicago": "Chicago (note)", "mla": "MLA (works cited, in-text)",
                 "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
@@ -229,9 +226,9 @@ class SiteCitations:
         if found is not None:  # the book's TEI, for tools that follow alternates
             tei = urls.tei_source(found[0].source.name)  # type: ignore[attr-defined]
             out.append(f'<link rel="alternate" type="application/tei+xml" href="{rel(tei)}">')
-        out.append(f'<link rel="stylesheet" href="{rel(CITE_STYLESHEET)}">')
-        out.append(f'<script src="{rel(CITE_DATA)}" defer></script>')
-        out.append(f'<script src="{rel(CITE_SCRIPT)}" defer></script>')
+        out.append(f'<link rel="stylesheet" href="{rel(urls.CITE_STYLESHEET)}">')
+        out.append(f'<script src="{rel(urls.CITE_DATA)}" defer></script>')
+        out.append(f'<script src="{rel(urls.CITE_SCRIPT)}" defer></script>')
         return Markup("\n".join(out) + "\n")
 
     # --- files -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from transform import urls
 from transform.cite import page_map
 from transform.edition import TEI_NS, XML_NS
 from transform.tei import reading_text
@@ -183,7 +184,7 @@ class DtsWriter:
         self.edition_title = edition_title
         self.titles = titles or {}
         base = os.environ.get("EDITION_BASE_URL", "").rstrip("/")
-        self.base = f"{base}/dts/" if base else "/dts/"
+        self.base = f"{base}/" if base else "/"
         self._trees: dict[str, list[Tree]] = {}
         self._blocks: dict[str, tuple[dict[etree._Element, int], list[tuple[int, int, etree._Element]]]] = {}
 
@@ -197,25 +198,20 @@ class DtsWriter:
     # --- templates --------------------------------------------------------------
 
     def collection_template(self) -> str:
-        return f"{self.base}collection{{/id}}.json"
+        return f"{self.base}{urls.DTS_COLLECTION_TEMPLATE}"
 
     def navigation_template(self, key: str | None = None) -> str:
-        resource = key if key else "{resource}"
-        return f"{self.base}navigation/{resource}{{;tree,down}}{{/ref}}.json"
+        template = urls.DTS_NAVIGATION_TEMPLATE
+        return self.base + (template.replace("{resource}", key) if key else template)
 
     def document_template(self, key: str | None = None) -> str:
-        resource = key if key else "{resource}"
-        return f"{self.base}document/{resource}{{;tree}}{{/ref}}.xml"
-
-    @staticmethod
-    def _params(tree: str | None = None, down: int | None = None) -> str:
-        out = f";tree={tree}" if tree else ""
-        return out + (f";down={down}" if down is not None else "")
+        template = urls.DTS_DOCUMENT_TEMPLATE
+        return self.base + (template.replace("{resource}", key) if key else template)
 
     # --- responses -------------------------------------------------------------------
 
     def entry(self) -> dict[str, object]:
-        return {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@id": f"{self.base}index.json",
+        return {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@id": f"{self.base}{urls.DTS_ENTRY}",
                 "@type": "EntryPoint", "collection": self.collection_template(),
                 "navigation": self.navigation_template(), "document": self.document_template()}
 
@@ -223,7 +219,7 @@ class DtsWriter:
         out: dict[str, object] = {
             "@id": book.key, "@type": "Resource", "title": book.title,
             "totalParents": 1, "totalChildren": 0,
-            "collection": f"{self.base}collection/{book.key}.json",
+            "collection": f"{self.base}{urls.dts_collection(book.key)}",
             "navigation": self.navigation_template(book.key),
             "document": self.document_template(book.key),
             "citationTrees": [tree.as_json() for tree in self.trees(book.key)],
@@ -278,9 +274,9 @@ class DtsWriter:
         out["member"] = [self.unit_json(book, u) for u in members]
         return out
 
-    def navigation_path(self, key: str, tree: Tree, down: int | None, ref: Unit | None) -> str:
-        tail = f"/{ref.identifier}" if ref is not None else ""
-        return f"navigation/{key}{self._params(tree.name, down)}{tail}.json"
+    @staticmethod
+    def navigation_path(key: str, tree: Tree, down: int | None, ref: Unit | None) -> str:
+        return urls.dts_navigation(key, tree.name, down, ref.identifier if ref else None)
 
     def document(self, book: BookResource, unit: Unit) -> bytes:
         """The TEI of a unit in a `dts:wrapper`; for a printed page, the blocks it holds."""
@@ -316,9 +312,9 @@ class DtsWriter:
 
     def edition_files(self) -> list[tuple[str, bytes]]:
         """The entry point and the edition's collection (it names both books)."""
-        return [("dts/index.json", _dump(self.entry())),
-                ("dts/collection.json", _dump(self.root_collection())),
-                (f"dts/collection/{EDITION_ID}.json", _dump(self.root_collection()))]
+        return [(urls.DTS_ENTRY, _dump(self.entry())),
+                (urls.dts_collection(), _dump(self.root_collection())),
+                (urls.dts_collection(EDITION_ID), _dump(self.root_collection()))]
 
     def book_files(self, key: str) -> list[tuple[str, bytes]]:
         """One book's responses: its collection, navigation and documents."""
@@ -326,21 +322,21 @@ class DtsWriter:
         files: list[tuple[str, bytes]] = []
         for book in [b for b in self.books if b.key == key]:
             resource = {"@context": CONTEXT, **self.resource(book)}
-            files.append((f"dts/collection/{book.key}.json", dump(resource)))
-            files.append((f"dts/document/{book.key}.xml",
+            files.append((urls.dts_collection(book.key), dump(resource)))
+            files.append((urls.dts_document(book.key),
                           etree.tostring(book.root.getroottree(), xml_declaration=True,
                                          encoding="UTF-8")))
             for tree in self.trees(book.key):
                 for down in [*range(1, tree.depth + 1), -1]:
-                    files.append((f"dts/{self.navigation_path(book.key, tree, down, None)}",
+                    files.append((self.navigation_path(book.key, tree, down, None),
                                   dump(self.navigation(book, tree, down, None))))
                 for unit in tree.units:
                     if unit.children:
                         for down in (None, -1):
-                            files.append((f"dts/{self.navigation_path(book.key, tree, down, unit)}",
+                            files.append((self.navigation_path(book.key, tree, down, unit),
                                           dump(self.navigation(book, tree, down, unit))))
-                    doc = f"dts/document/{book.key}{self._params(tree.name)}/{unit.identifier}.xml"
-                    files.append((doc, self.document(book, unit)))
+                    files.append((urls.dts_document(book.key, tree.name, unit.identifier),
+                                  self.document(book, unit)))
         return files
 
 

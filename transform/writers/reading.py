@@ -18,7 +18,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
-from transform.writers.citing import CITE_DATA, SiteCitations
+from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
 from transform.writers.engine import PageAnchor, RenderContext, Renderer
 from transform.writers.pages import (
@@ -311,5 +311,5 @@ class SiteWriter:
                 pages.append(self.reading_page(book, item, previous, following))
         pages.append(RenderedPage(urls.PAGE_MAP_SCRIPT, self.page_map_script()))
         pages.append(RenderedPage(urls.NAMES_SCRIPT, self.names_script()))
-        pages.append(RenderedPage(CITE_DATA, self.citations.data_script()))
+        pages.append(RenderedPage(urls.CITE_DATA, self.citations.data_script()))
         return pages

@@ -33,9 +33,6 @@ from transform.cite import is_citable, within_passage
 from transform.edition import TEI_NS, XML_NS
 from transform.tei import reading_text
 
-SEARCH_PAGE = "search.html"
-SEARCH_SCRIPT = "static/search.js"
-BUNDLE = "pagefind"
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _NAMES = {f"{_T}persName": "person", f"{_T}placeName": "place", f"{_T}orgName": "organisation"}
@@ -73,11 +70,6 @@ def _mentions(element: etree._Element, names: dict[str, str]) -> dict[str, list[
         if name:
             found.setdefault(_NAMES[node.tag], set()).add(name)
     return {kind: sorted(values) for kind, values in found.items()}
-
-
-def bundle_of(book_key: str) -> str:
-    """The site folder of a book's search index."""
-    return f"{BUNDLE}/{book_key}"
 
 
 def search_records(edition: object, citer: object,
@@ -189,7 +181,7 @@ def _index_files(records: list[SearchRecord]) -> list[tuple[str, bytes]]:
                   for item in answer["files"])
 
 
-def search_files(records: list[SearchRecord], bundle: str = BUNDLE
+def search_files(records: list[SearchRecord], bundle: str
                  ) -> list[tuple[str, bytes]]:
     """The Pagefind bundle for `records`, as site files under `bundle/`.
 
@@ -269,7 +261,7 @@ def start_search(edition: object, citer: object) -> Future[list[tuple[str, bytes
                for book in edition.books}  # type: ignore[attr-defined]
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pagefind")
     future = pool.submit(lambda: [file for key, found in records.items()
-                                  for file in search_files(found, bundle_of(key))])
+                                  for file in search_files(found, urls.search_bundle(key))])
     pool.shutdown(wait=False)
     return future
 
@@ -307,12 +299,12 @@ def search_page(writer: object, title: str, version: str, head: object) -> tuple
     from markupsafe import Markup
 
     chrome = writer.chrome(  # type: ignore[attr-defined]
-        SEARCH_PAGE, f"Search — {title}", "en", f"{title}, version {version}, {SEARCH_PAGE}.",
-        [("Home", urls.HOME), ("Search", SEARCH_PAGE)])
+        urls.SEARCH_PAGE, f"Search — {title}", "en", f"{title}, version {version}, {urls.SEARCH_PAGE}.",
+        [("Home", urls.HOME), ("Search", urls.SEARCH_PAGE)])
     chrome = replace(chrome, head_extra=Markup(str(head)) + Markup(
-        f'<script src="{SEARCH_SCRIPT}" defer></script>\n'))
-    indexes = " ".join(urls.relative(SEARCH_PAGE, bundle_of(book.key)) + "/"
+        f'<script src="{urls.SEARCH_SCRIPT}" defer></script>\n'))
+    indexes = " ".join(urls.relative(urls.SEARCH_PAGE, urls.search_bundle(book.key)) + "/"
                        for book in writer.edition.books)  # type: ignore[attr-defined]
-    page = SearchPage(chrome, SEARCH_PAGE, urls.register_list("persons"), urls.PAGES, indexes)
+    page = SearchPage(chrome, urls.SEARCH_PAGE, urls.register_list("persons"), urls.PAGES, indexes)
     html = writer.env.get_template("search.html").render(page=page)  # type: ignore[attr-defined]
-    return SEARCH_PAGE, html.encode("utf-8")
+    return urls.SEARCH_PAGE, html.encode("utf-8")
