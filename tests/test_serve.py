@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -15,7 +16,10 @@ from click.testing import CliRunner
 
 from tests.conftest import FIXTURE_TEI
 from transform.cli import main
+from transform.edition import build_date, edition_version
 from transform.serve import BANNER_ID, LIVE_SCRIPT, Preview, PreviewServer, site_path, start_preview
+from transform.writers.collect import collect_edition
+from transform.writers.reading import SiteWriter
 
 CHAPTER = "/rothstein/ch01.html"
 OTHER_BOOK = "/carr/ch01.html"
@@ -120,6 +124,45 @@ def test_a_page_no_longer_rendered_is_no_longer_served(preview: Preview, tei: Pa
     refresh = preview.refresh()
     assert refresh.errors == () and "rothstein/ch02.html" in refresh.changed
     assert preview.page("/rothstein/ch02.html").status == 404  # though the build wrote it
+
+
+# Each edit: its replacements (file, old, new). Some stay inside one division's TEI;
+# others change what other pages show (a chapter's title, a tagged name, a page break
+# that the printed index's locators lead to, a register entry).
+EDITS: dict[str, list[tuple[str, str, str]]] = {
+    "a word": [(ROTHSTEIN, WORD, "famished")],
+    "a chapter's title": [(ROTHSTEIN, "CHAPTER II. The Revolution", "CHAPTER II. Revolution")],
+    "a tagged name": [(ROTHSTEIN, "All power to the Soviets!",
+                       'All power to the <orgName ref="orgs.xml#soviet">Soviets</orgName>!')],
+    "a page break within its page": [
+        (ROTHSTEIN, '<pb n="4" xml:id="roth-pb-4"/>\n        <p xml:id="roth-ch2-p2">',
+         '<p xml:id="roth-ch2-p2"><pb n="4" xml:id="roth-pb-4"/>')],
+    "a page break into the next chapter": [
+        (ROTHSTEIN, '<pb n="3" xml:id="roth-pb-3"/>\n            <item xml:id="roth-ch1-s2-i2">',
+         '<item xml:id="roth-ch1-s2-i2">'),
+        (ROTHSTEIN, '<p xml:id="roth-ch2-p1">',
+         '<pb n="3" xml:id="roth-pb-3"/><p xml:id="roth-ch2-p1">')],
+    "a reference": [(ROTHSTEIN, 'target="#roth-ch1-s2"', 'target="#roth-ch1-s1"')],
+    "a register entry": [("persons.xml", "Leader of the Bolsheviks",
+                          "Chairman of the Bolsheviks")],
+    "the other book": [("carr-russian-revolution.xml", "This is a short book",
+                        "This is a very short book")],
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_re_render_gives_the_bytes_of_a_full_render(preview: Preview, tei: Path,
+                                                      edit: str) -> None:
+    """Divisions kept from the previous re-render must not show anything stale."""
+    for name, old, new in EDITS[edit]:
+        replace_in(tei / name, old, new)
+    refresh = preview.refresh()
+    assert refresh.errors == () and refresh.changed
+    edition = collect_edition(tei)
+    for page in SiteWriter(edition, build_date(), edition_version()).reading_files():
+        served = preview.page("/" + page.path).body
+        assert re.sub(rb'<script src="/_edition/[^"]*" data-generation="\d+"></script>\n',
+                      b"", served) == page.payload, page.path
 
 
 def test_the_built_site_carries_no_live_script(site: Path) -> None:
