@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from lxml import etree
 
 from tests.conftest import FIXTURES, ROOT
-from transform.cite import RedirectsError, load_redirects
 from transform.cli import main
+from transform.ids_manifest import RedirectsError, load_redirects
 from transform.validate import validate_paths
 from transform.xmlsafe import MAX_ID_LENGTH
 

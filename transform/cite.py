@@ -30,7 +30,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.diagnostics import Diagnostic, display_path
 from transform.edition import (
     BOOKS,
     EDITION_TITLE,
@@ -40,8 +39,7 @@ from transform.edition import (
     build_date,
     edition_version,
 )
-from transform.inputs import InputError
-from transform.xmlsafe import redirect_problems
+from transform.ids_manifest import load_redirects, redirects_path
 
 STYLES = ("chicago", "mla", "bibtex", "ris", "csl-json")
 CSL_STYLES = {
@@ -337,31 +335,6 @@ class BookPassages:
         return etree.QName(found).localname if found is not None else ""
 
 
-class RedirectsError(InputError, ValueError):
-    """A line of `tei/ids/redirects.tsv` that is not two identifiers; `diagnostic` locates it."""
-
-
-def load_redirects(path: Path) -> dict[str, str]:
-    """The redirect map (old id → new id), from `tei/ids/redirects.tsv`.
-
-    Raises RedirectsError at the first line that is not `old-id<TAB>new-id` with
-    two valid identifiers (pages are named after them); `edition validate` lists
-    every such line.
-    """
-    if not path.exists():
-        return {}
-    redirects: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        for column, problem in redirect_problems(line):
-            raise RedirectsError(Diagnostic(display_path(path), number, column, "error",
-                                            problem, "redirect-id"))
-        old, new = line.split("\t")
-        redirects[old.strip()] = new.strip()
-    return redirects
-
-
 class Citer:
     """Resolves references to passages and formats their citations."""
 
@@ -406,7 +379,7 @@ class Citer:
 
         edition = collect_edition(tei_dir)
         return cls(edition, current_edition(edition, base_url),
-                   load_redirects(tei_dir / "ids" / "redirects.tsv"))
+                   load_redirects(redirects_path(tei_dir)))
 
     def passage(self, book_key: str, xml_id: str, redirected_from: str | None = None
                 ) -> Passage:
@@ -708,7 +681,6 @@ def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
     cannot be read (not well-formed, unsafe, not UTF-8).
     """
     from transform.edition import TEI_DIR
-    from transform.ids_manifest import redirects_path
     from transform.inputs import reading, tei_inputs
 
     tei_dir = tei_dir or TEI_DIR

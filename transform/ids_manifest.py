@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transform.cite import load_redirects
+from transform.diagnostics import Diagnostic, display_path
 from transform.edition import BOOKS, TEI_DIR, XML_NS
 from transform.fileio import write_bytes_atomic
-from transform.inputs import reading
-from transform.xmlsafe import parse_tei
+from transform.inputs import InputError, reading
+from transform.xmlsafe import parse_tei, redirect_problems
 
 _XML_ID = f"{{{XML_NS}}}id"
 _HEADER = ("# Published xml:ids of {file}, one a line (sorted). Never delete a line: an id "
@@ -35,6 +35,31 @@ def manifest_path(book_key: str, tei_dir: Path = TEI_DIR) -> Path:
 
 def redirects_path(tei_dir: Path = TEI_DIR) -> Path:
     return ids_dir(tei_dir) / "redirects.tsv"
+
+
+class RedirectsError(InputError, ValueError):
+    """A line of `tei/ids/redirects.tsv` that is not two identifiers; `diagnostic` locates it."""
+
+
+def load_redirects(path: Path) -> dict[str, str]:
+    """The redirect map (old id → new id), from `tei/ids/redirects.tsv`.
+
+    Raises RedirectsError at the first line that is not `old-id<TAB>new-id` with
+    two valid identifiers (pages are named after them); `edition validate` lists
+    every such line.
+    """
+    if not path.exists():
+        return {}
+    redirects: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        for column, problem in redirect_problems(line):
+            raise RedirectsError(Diagnostic(display_path(path), number, column, "error",
+                                            problem, "redirect-id"))
+        old, new = line.split("\t")
+        redirects[old.strip()] = new.strip()
+    return redirects
 
 
 def current_ids(path: Path) -> set[str]:

@@ -28,8 +28,8 @@ from transform.cite import (
     current_edition,
     format_record,
     is_citable,
-    load_redirects,
 )
+from transform.ids_manifest import load_redirects, redirects_path
 from transform.tei import append_text
 
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
@@ -113,7 +113,7 @@ class SiteCitations:
         tei_dir = books[0].source.parent if books else Path(".")
         self.info = current_edition(edition, os.environ.get("EDITION_BASE_URL", ""), title,
                                     version)
-        self.redirects = load_redirects(tei_dir / "ids" / "redirects.tsv")
+        self.redirects = load_redirects(redirects_path(tei_dir))
         self.citer = Citer(edition, self.info, self.redirects)
         self.edition = edition
         self.pages: dict[str, tuple[object, object]] = {}
