@@ -7,9 +7,9 @@ the reading edition (the books' pages, home page, printed pages, the page map,
 the cards and citation data, the TEI sources) in memory. These pages overlay the
 built site. A division whose TEI is unchanged keeps its rendering from the previous
 re-render, unless something it shows from elsewhere changed (`rendering_context`:
-ids and pages, tagged names' ids, labels, headers, passages' pages, registers): then
-every division is rendered anew. Search, the index of names, DTS and the downloads stay as the build
-made them: only `edition build` makes them anew.
+ids and pages, tagged names' ids, labels, headers, passages' pages, registers); then
+every division is rendered anew. Search, the index of names, DTS and the downloads
+stay as the build made them: only `edition build` makes them anew.
 
 While a save does not validate, the last good pages stay served and every page
 shows the errors in a banner, one `file:line:col: message` each.
@@ -198,8 +198,8 @@ class Preview:
             edition_rules.cache_clear()
         pages: dict[str, bytes] | None = None
         failure: Exception | None = None
-        # Validation spends most of its time in libxml2 and libxslt, which release the
-        # GIL: on a second core it costs the wait little.
+        # Validation runs beside the rendering: much of its time is spent in libxml2 and
+        # libxslt, which release the GIL, so on a second core it adds little to the wait.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="edition-serve-check"
                                 ) as pool:
             checking = pool.submit(validate_paths, self._inputs())
