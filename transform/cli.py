@@ -18,7 +18,8 @@ from transform.fileio import WriteError, write_tei
 def main() -> None:
     """Build the TEI edition of Carr's and Rothstein's histories of the Russian revolution.
 
-    Stages: ingest (OCR to TEI), validate (schema and Schematron), and the later stages.
+    Each stage is a command: ingest (OCR to TEI), proof, annotate (names), validate,
+    build (the static site), serve (a live preview), index and cite.
     """
 
 

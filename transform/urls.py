@@ -27,7 +27,7 @@ CITE_DATA = "cite-data.js"
 CITE_SCRIPT = "static/cite.js"
 CITE_STYLESHEET = "static/cite.css"
 
-# The index of names is built by a later stage (issue 7); these are its final URLs.
+# The index of names: a list per kind, a page per entry.
 REGISTER_KINDS = tuple(REGISTER_FILES)
 _REGISTER_KINDS_BY_FILE = {name: kind for kind, name in REGISTER_FILES.items()}
 

@@ -199,7 +199,7 @@ def _document(title: str, what: str) -> tuple[etree._Element, etree._Element]:
     _el(title_stmt, "title", title)
     resp_stmt = _el(title_stmt, "respStmt")
     _el(resp_stmt, "resp", "compiled from both books by")
-    _el(resp_stmt, "name", "the edition's register editor (issue 5)")
+    _el(resp_stmt, "name", "the edition's register editor")
     publication = _el(file_desc, "publicationStmt")
     _el(publication, "p", "Part of the TEI edition of E. H. Carr, The Russian Revolution: From "
         "Lenin to Stalin (1979) and A. Rothstein, A History of the U.S.S.R. (1950). The register "

@@ -1,4 +1,4 @@
-/* The cite control (issue 8): a "Cite" button on every citable passage, a panel with
+/* The cite control: a "Cite" button on every citable passage, a panel with
    the citation in five formats, and a copy button. Without JS the permalink (¶) and
    the Chicago citation as text are there already; this only adds to them.
    Templates come from cite-data.js (window.EDITION_CITE), one per book and format,

@@ -1,4 +1,4 @@
-/* Full-text search of both books (issue 8): Pagefind's index of every citable
+/* Full-text search of both books: Pagefind's index of every citable
    passage (transform/writers/search.py). Filters: book, person, place,
    organisation, footnotes only. A "quoted phrase" keeps only the hits whose text
    holds the phrase. Every hit links to its paragraph or note and shows the book,

@@ -22,8 +22,7 @@ _NOTE = f"{_T}note"
 # count them as separate words.
 _READINGS = frozenset(f"{_T}{n}" for n in ("sic", "corr", "orig", "reg"))
 _LINKING = (("a", "href"), ("link", "href"), ("script", "src"), ("form", "action"))
-# Pages of the index of names are written by a later stage; links to them are
-# checked against the registers until they exist.
+# Links into the index of names, checked against the registers' entries.
 _INDEX_ENTRY = re.compile(r"^index/(persons|places|orgs)/([^/]+)\.html$")
 _INDEX_LIST = re.compile(r"^index/(persons|places|orgs)\.html$")
 

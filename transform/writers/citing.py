@@ -273,7 +273,7 @@ class SiteCitations:
         return pages
 
     def site_pages(self, writer: object) -> list[tuple[str, bytes]]:
-        """The site pages of issue 8, in the site's chrome: search, moved passages."""
+        """The search page and the pages of moved passages, in the site's chrome."""
         from transform.writers.search import search_page
 
         return [search_page(writer, self.info.title, self.info.version,

@@ -50,7 +50,7 @@ class Chrome:
     books: tuple[BookChoice, ...]
     previous: Link | None = None
     next: Link | None = None
-    head_extra: Markup = Markup("")  # citation meta tags, cite control (issue 8)
+    head_extra: Markup = Markup("")  # citation meta tags, cite control
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class BookPage:
     contents: tuple[ContentsEntry, ...]
     tei: Link
     first: Link | None
-    downloads: tuple[Link, ...] = ()  # issue 8: text, EPUB, index of names
+    downloads: tuple[Link, ...] = ()  # text, EPUB, index of names
 
 
 @dataclass(frozen=True)
