@@ -415,7 +415,7 @@ def own_text(parent: etree._Element) -> str:
     return (parent.text or "") + "".join(child.tail or "" for child in parent)
 
 
-def append_text(parent: etree._Element, text: str) -> None:
+def append_text(parent: etree._Element, text: str | None) -> None:
     """Append text at the end of `parent`'s content (after its last child, tail-safe)."""
     if not text:
         return

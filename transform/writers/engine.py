@@ -21,6 +21,7 @@ from lxml import etree
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import TEI_NS, XML_NS
+from transform.tei import append_text
 from transform.writers.behaviours import Behaviour, Kind, inline
 from transform.writers.rules import RULES
 
@@ -123,16 +124,6 @@ def behaviour_for(element: etree._Element, ctx: RenderContext) -> Behaviour:
         if rule.condition is None or rule.condition(element):
             return rule.behaviour
     return rules[-1].behaviour
-
-
-def _append_text(out: etree._Element, text: str | None) -> None:
-    if not text:
-        return
-    if len(out):
-        last = out[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        out.text = (out.text or "") + text
 
 
 def _html_tag(tag: str, out: etree._Element) -> str:
@@ -258,26 +249,26 @@ class Renderer:
     def _text(self, out: etree._Element, text: str | None, ctx: RenderContext) -> None:
         """Append TEI text; in a printed index, page numbers become links to their pages."""
         if not text or not ctx.page_locators or not ctx.printed_pages or ctx.link_depth:
-            _append_text(out, text)
+            append_text(out, text)
             return
         position = 0
         for match in _LOCATOR.finditer(text):
             first, dash, last = match.group(1), match.group(2), match.group(3)
-            _append_text(out, text[position:match.start()])
+            append_text(out, text[position:match.start()])
             self._page_link(out, first, first, ctx)
             if dash:
-                _append_text(out, dash)
+                append_text(out, dash)
                 # "131-3" ends on page 133: the printed index abbreviates the second number
                 full = first[: max(0, len(first) - len(last))] + last
                 self._page_link(out, last, full, ctx)
             position = match.end()
-        _append_text(out, text[position:])
+        append_text(out, text[position:])
 
     def _page_link(self, out: etree._Element, shown: str, page: str,
                    ctx: RenderContext) -> None:
         target = ctx.printed_pages.get(page.lower())
         if target is None:
-            _append_text(out, shown)
+            append_text(out, shown)
             return
         link = etree.SubElement(out, "a")
         link.set("class", "locator")
