@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -275,9 +276,10 @@ def test_stop_answers_a_waiting_page_and_ends_every_thread(preview: Preview, tei
     waiting = threading.Thread(target=lambda: answers.append(
         get(running, f"/_edition/changes?page={CHAPTER}&since={preview.generation}")))
     waiting.start()
-    while not any(t.name.startswith("Thread-") and t is not waiting
-                  for t in threading.enumerate()):
-        threading.Event().wait(0.01)  # until the server answers the request in a thread
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not any(
+            t.name.endswith("(process_request_thread)") for t in threading.enumerate()):
+        time.sleep(0.01)  # until the server is answering the request, in a thread
     running.stop()
     waiting.join(timeout=5)
     assert answers == [(200, b'{"reload": false}')]
