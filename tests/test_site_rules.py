@@ -8,7 +8,8 @@ import pytest
 from lxml import etree
 
 from transform.edition import SCHEMA_DIR, TEI_NS
-from transform.writers.engine import RenderContext, Renderer
+from transform.writers.context import RenderContext
+from transform.writers.engine import Renderer
 from transform.writers.rules import RULES
 
 

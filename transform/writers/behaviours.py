@@ -19,7 +19,7 @@ from lxml import etree
 from transform.edition import NSMAP
 
 if TYPE_CHECKING:
-    from transform.writers.engine import RenderContext
+    from transform.writers.context import RenderContext
 
 Attributes = Callable[[etree._Element, "RenderContext"], dict[str, str]]
 Href = Callable[[etree._Element, "RenderContext"], str | None]

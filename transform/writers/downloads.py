@@ -24,7 +24,8 @@ from lxml import etree
 from transform import urls
 from transform.edition import TEI_NS, XML_NS
 from transform.tei import BREAKS, NOT_READING, remove_keeping_tail
-from transform.writers.engine import RenderContext, Renderer
+from transform.writers.context import RenderContext
+from transform.writers.engine import Renderer
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"

@@ -20,7 +20,8 @@ from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
 from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
-from transform.writers.engine import PageAnchor, RenderContext, Renderer
+from transform.writers.context import PageAnchor, RenderContext
+from transform.writers.engine import Renderer
 from transform.writers.pages import (
     BookChoice,
     BookPage,

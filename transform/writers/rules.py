@@ -16,7 +16,6 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS
-from transform.xmlsafe import link_target_problem
 from transform.writers.behaviours import (
     Rule,
     always,
@@ -32,9 +31,10 @@ from transform.writers.behaviours import (
     unwrap,
     when,
 )
+from transform.xmlsafe import link_target_problem
 
 if TYPE_CHECKING:
-    from transform.writers.engine import RenderContext
+    from transform.writers.context import RenderContext
 
 _T = f"{{{TEI_NS}}}"
 _reading_of = etree.XPath(
