@@ -296,6 +296,31 @@ def test_start_preview_builds_once_and_serves(tmp_path: Path, tei: Path) -> None
         assert status == 200 and WORD.encode() in payload
 
 
+def test_a_start_with_errors_serves_the_earlier_site_under_them(tmp_path: Path,
+                                                                 tei: Path) -> None:
+    with start_preview(tmp_path / "out", tei, 0):
+        pass
+    replace_in(tei / ROTHSTEIN, WORD, "<bogus>starving</bogus>")
+    with start_preview(tmp_path / "out", tei, 0) as running:
+        status, payload = get(running, CHAPTER)
+        assert status == 200 and WORD.encode() in payload and b"starving" not in payload
+        assert BANNER_ID.encode() in payload and b"&lt;bogus&gt;" in payload
+        served_at = running.preview.generation
+        replace_in(tei / ROTHSTEIN, "<bogus>starving</bogus>", "starving")
+        answer = get(running, f"/_edition/changes?page={CHAPTER}&since={served_at}")
+        assert answer == (200, b'{"reload": true}')
+        status, payload = get(running, CHAPTER)
+        assert b"starving" in payload and BANNER_ID.encode() not in payload
+
+
+def test_a_start_with_errors_and_no_earlier_site_fails(tmp_path: Path, tei: Path) -> None:
+    replace_in(tei / ROTHSTEIN, WORD, "<bogus>starving</bogus>")
+    result = CliRunner().invoke(main, ["serve", "--port", "0", "--tei-dir", str(tei),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{ROTHSTEIN}:" in result.output and "build failed" in result.output
+
+
 def test_a_busy_port_is_one_line_and_exit_1(tmp_path: Path, tei: Path) -> None:
     with PreviewServer(Preview(tmp_path, tei), 0, []) as busy:
         port = busy.url.rsplit(":", 1)[1].strip("/")

@@ -48,7 +48,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import REGISTER_FILES, SCHEMA_DIR, TEI_NS, build_date, edition_version
-from transform.site import build_site
+from transform.site import SITE_MARKER, BuildError, build_site
 from transform.validate import edition_grammar, edition_rules, validate_paths
 from transform.writers.collect import BookEdition, Division, Edition, book_paths, collect_edition
 from transform.writers.reading import RenderedDivision, SiteWriter, template_environment
@@ -452,14 +452,21 @@ def start_preview(out: Path, tei_dir: Path, port: int = 8000,
                   progress: Progress | None = None) -> PreviewServer:
     """Build the site into `out`, then serve it with live re-rendering of the TEI in
     `tei_dir`; the caller stops the returned server. The port is taken first, so that
-    a busy one is known before the build (OSError); a failed build is a BuildError."""
+    a busy one is known before the build (OSError). When the TEI does not validate,
+    the site an earlier build left in `out` is served under the errors' banner; with
+    no such site, the failed build is a BuildError."""
     say = progress or (lambda message: None)
     preview = Preview(out, tei_dir)
     server = PreviewServer(preview, port, (tei_dir, SCHEMA_DIR), say)
     try:
-        build_site(out, tei_dir, progress=say)
+        try:
+            build_site(out, tei_dir, progress=say)
+        except BuildError as failure:
+            if not failure.diagnostics or not (out / SITE_MARKER).is_file():
+                raise
+            say(f"{failure}; serving the site built earlier in {out} under the errors")
         say("rendering the reading pages in memory")
-        preview.refresh()
+        say(preview.refresh().summary())
     except BaseException:
         server.stop()
         raise
