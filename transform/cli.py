@@ -258,7 +258,9 @@ def serve(port: int, tei_dir: Path, out: Path) -> None:
     reading pages are re-rendered in memory; the open page reloads itself. While a
     save does not validate, the last good pages stay served under a banner listing
     the errors (file:line:col). Search, the index of names, DTS and the downloads
-    stay as the build at the start made them: run `edition build` for those.
+    stay as the build at the start made them: run `edition build` for those. If the
+    TEI does not validate at the start, the site an earlier build left in --out is
+    served under the errors.
     """
     from transform.serve import start_preview
     from transform.site import BuildError
