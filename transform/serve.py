@@ -107,6 +107,13 @@ def site_path(url_path: str) -> str | None:
     return "/".join(parts)
 
 
+def edition_files(folder: Path) -> list[Path]:
+    """The files under `folder`, sorted, without editors' hidden and backup files
+    (`.name.swp`, `name~`): an editor writes those while typing, and they are no input."""
+    return sorted(path for path in folder.rglob("*") if path.is_file()
+                  and not path.name.startswith(".") and not path.name.endswith("~"))
+
+
 def rendering_context(edition: Edition, writer: SiteWriter, tei_dir: Path) -> tuple:
     """What a division's rendering may take from outside its own TEI: where every id
     lives, the tagged names' ids, each book's header, printed pages and divisions'
@@ -121,8 +128,8 @@ def rendering_context(edition: Edition, writer: SiteWriter, tei_dir: Path) -> tu
           [replace(division, elements=()) for division in (book.home, *book.divisions)],
           list(writer.citations.citer.passages(book.key)))
          for book in edition.books],
-        {path: path.read_bytes() for path in sorted(tei_dir.rglob("*"))
-         if path.is_file() and path not in {book.source for book in edition.books}},
+        {path: path.read_bytes() for path in edition_files(tei_dir)
+         if path not in {book.source for book in edition.books}},
     )
 
 
@@ -311,19 +318,15 @@ class Preview:
 
 
 def snapshot(folders: Iterable[Path]) -> dict[Path, tuple[int, int, int]]:
-    """Each file's (modification time, size, inode) under `folders`; editors' hidden
-    and backup files (`.name.swp`, `name~`) are left out, their saves change nothing."""
+    """Each file's (modification time, size, inode) under `folders`."""
     found: dict[Path, tuple[int, int, int]] = {}
     for folder in folders:
-        for path in folder.rglob("*"):
-            if path.name.startswith(".") or path.name.endswith("~"):
-                continue
+        for path in edition_files(folder):
             try:
                 info = path.stat()
             except OSError:  # gone between the listing and the look
                 continue
-            if path.is_file():
-                found[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+            found[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
     return found
 
 
