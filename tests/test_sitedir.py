@@ -30,6 +30,7 @@ def test_staging_writes_each_file_once_and_inside(tmp_path: Path) -> None:
     staging = Staging(tmp_path / "staging")
     (tmp_path / "staging").mkdir()
     staging.write("a/b/c.html", b"x")
+    staging.finish()
     assert (tmp_path / "staging" / "a" / "b" / "c.html").read_bytes() == b"x"
     with pytest.raises(SiteDirectoryError, match="two parts of the build write a/b/c.html"):
         staging.write("a/b/c.html", b"y")
@@ -45,8 +46,10 @@ def test_staging_never_writes_through_a_link(tmp_path: Path) -> None:
     outside = tmp_path / "outside.html"
     outside.write_text("theirs")
     (root / "page.html").symlink_to(outside)
+    staging = Staging(root)
+    staging.write("page.html", b"ours")
     with pytest.raises(SiteDirectoryError, match="cannot write"):
-        Staging(root).write("page.html", b"ours")
+        staging.finish()
     assert outside.read_text() == "theirs"
 
 

@@ -31,7 +31,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,7 +60,13 @@ def check_site_path(path: str) -> None:
 
 
 class Staging:
-    """A new, empty directory that files are written into, each once."""
+    """A new, empty directory that files are written into, each once.
+
+    The files are written by one thread of their own, in the order given,
+    while the build goes on rendering: writing a site's five thousand files
+    is mostly waiting for the file system, which lets the renderer run.
+    `finish()` waits for the last file and raises the first failure.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -68,12 +74,23 @@ class Staging:
         self.size = 0
         self._written: set[str] = set()
         self._folders: set[str] = {""}
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-writer")
+        self._pending: list[Future[None]] = []
 
     def write(self, path: str, payload: bytes) -> None:
         check_site_path(path)
         if path in self._written:
             raise SiteDirectoryError(f"two parts of the build write {path}: each file of the "
                                      "site must have one writer")
+        self._written.add(path)
+        self.count += 1
+        self.size += len(payload)
+        self._pending.append(self._writer.submit(self._write, path, payload))
+        if len(self._pending) > 256:  # a failure shows soon; finished work is let go
+            self._settle(self._pending[:-128])
+            del self._pending[:-128]
+
+    def _write(self, path: str, payload: bytes) -> None:
         folder = path.rpartition("/")[0]
         target = os.path.join(self.root, path)
         try:
@@ -87,9 +104,19 @@ class Staging:
         except OSError as error:
             raise SiteDirectoryError(f"cannot write {target}: {error.strerror or error}"
                                      ) from error
-        self._written.add(path)
-        self.count += 1
-        self.size += len(payload)
+
+    @staticmethod
+    def _settle(futures: list[Future[None]]) -> None:
+        for future in futures:
+            future.result()
+
+    def finish(self) -> None:
+        """Wait until every file is written; raise the first failure."""
+        try:
+            self._settle(self._pending)
+        finally:
+            self._pending = []
+            self._writer.shutdown(wait=True, cancel_futures=True)
 
 
 class SiteDirectory:
@@ -140,9 +167,14 @@ class SiteDirectory:
             except OSError as error:
                 raise SiteDirectoryError(f"cannot write in {parent}: "
                                          f"{error.strerror or error}") from error
+            staging = Staging(root)
             try:
-                yield Staging(root)
+                yield staging
             finally:
+                try:
+                    staging.finish()
+                except SiteDirectoryError:
+                    pass  # the build failed already; what matters is that it stops writing
                 remove_tree(root)  # gone already when swapped in
         finally:
             os.close(lock)
@@ -150,6 +182,7 @@ class SiteDirectory:
     def swap_in(self, staging: Staging) -> None:
         """Put the staging directory where `--out` is (the old site goes)."""
         staging.write(SITE_MARKER, MARKER_TEXT)
+        staging.finish()
         new = staging.root
         if not self.out.exists():
             _rename(new, self.out)
