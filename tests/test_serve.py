@@ -18,7 +18,15 @@ from click.testing import CliRunner
 from tests.conftest import FIXTURE_TEI
 from transform.cli import main
 from transform.edition import build_date, edition_version
-from transform.serve import BANNER_ID, LIVE_SCRIPT, Preview, PreviewServer, site_path, start_preview
+from transform.serve import (
+    BANNER_ID,
+    LIVE_SCRIPT,
+    Preview,
+    PreviewServer,
+    site_path,
+    snapshot,
+    start_preview,
+)
 from transform.writers.collect import collect_edition
 from transform.writers.reading import SiteWriter
 
@@ -164,6 +172,15 @@ def test_a_re_render_gives_the_bytes_of_a_full_render(preview: Preview, tei: Pat
         served = preview.page("/" + page.path).body
         assert re.sub(rb'<script src="/_edition/[^"]*" data-generation="\d+"></script>\n',
                       b"", served) == page.payload, page.path
+
+
+def test_an_editors_swap_and_backup_files_are_not_watched(tei: Path) -> None:
+    before = snapshot([tei])
+    (tei / f".{ROTHSTEIN}.swp").write_bytes(b"swap")
+    (tei / f"{ROTHSTEIN}~").write_bytes(b"backup")
+    assert snapshot([tei]) == before
+    (tei / ROTHSTEIN).write_bytes((tei / ROTHSTEIN).read_bytes() + b"\n")
+    assert snapshot([tei]) != before
 
 
 def test_the_built_site_carries_no_live_script(site: Path) -> None:
