@@ -469,7 +469,9 @@ def start_preview(out: Path, tei_dir: Path, port: int = 8000,
                 raise
             say(f"{failure}; serving the site built earlier in {out} under the errors")
         say("rendering the reading pages in memory")
-        say(preview.refresh().summary())
+        first = preview.refresh()
+        if first.errors:
+            say(first.summary())
     except BaseException:
         server.stop()
         raise
