@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import jinja2
 from lxml import etree
 from markupsafe import Markup
 
@@ -137,8 +138,9 @@ class _PreviewWriter(SiteWriter):
     """The site's writer, taking a division's rendering from `earlier` when its TEI is
     the same (the caller empties `earlier` when anything else it shows has changed)."""
 
-    def __init__(self, edition: Edition, date: str, version: str) -> None:
-        super().__init__(edition, date, version)
+    def __init__(self, edition: Edition, date: str, version: str,
+                 env: jinja2.Environment) -> None:
+        super().__init__(edition, date, version, env)
         self.earlier: dict[tuple[str, bytes], RenderedDivision] = {}
         self.rendered: dict[tuple[str, bytes], RenderedDivision] = {}
 
@@ -185,8 +187,8 @@ class Preview:
 
     def _render(self) -> dict[str, bytes]:
         edition = collect_edition(self.tei_dir)
-        writer = _PreviewWriter(edition, self._date, self._version)
-        writer.env = self._env  # compiled once: the templates do not change while serving
+        # the templates, compiled once: they do not change while serving
+        writer = _PreviewWriter(edition, self._date, self._version, self._env)
         context = rendering_context(edition, writer, self.tei_dir)
         if context == self._context:
             writer.earlier = self._divisions

@@ -86,12 +86,13 @@ def _serialise(element: etree._Element) -> Markup:
 class SiteWriter:
     """Turns a collected `Edition` into site pages (path → bytes)."""
 
-    def __init__(self, edition: Edition, date: str, version: str) -> None:
+    def __init__(self, edition: Edition, date: str, version: str,
+                 env: jinja2.Environment | None = None) -> None:
         self.edition = edition
         self.date = date
         self.version = version
         self.renderer = Renderer()
-        self.env = template_environment()
+        self.env = env or template_environment()  # a live preview keeps one between saves
         self.diagnostics: list[Diagnostic] = []
         self.page_map: dict[str, dict[str, str]] = {}
         self.citations = SiteCitations(edition, EDITION_TITLE, version)
