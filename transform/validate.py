@@ -78,12 +78,16 @@ def tei_all_grammar() -> etree.RelaxNG:
 
 @dataclass
 class ParsedFile:
-    """A TEI file that parsed, with the lines of its text for locating columns."""
+    """A TEI file that parsed, with its bytes, whose lines locate columns when needed."""
 
     path: Path
     tree: etree._ElementTree
-    lines: list[str]
+    raw: bytes
     _by_line: dict[int, list[etree._Element]] | None = None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.raw.decode("utf-8", errors="replace").splitlines()
 
     @cached_property
     def shown(self) -> str:
@@ -188,7 +192,7 @@ def find_doctype(raw: bytes) -> int | None:
             return None
 
 
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.S)
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[(.*?)\]\s*>", re.DOTALL)
 
 
 def parse_file(path: Path, report: Report) -> ParsedFile | None:
@@ -253,7 +257,7 @@ def parse_file(path: Path, report: Report) -> ParsedFile | None:
                               "namespace: every file in tei/ must be "
                               '<TEI xmlns="http://www.tei-c.org/ns/1.0">', "not-tei"))
         return None
-    return ParsedFile(path, tree, raw.decode("utf-8", errors="replace").splitlines())
+    return ParsedFile(path, tree, raw)
 
 
 # ------------------------------------------------------------------ the grammar
@@ -434,17 +438,50 @@ def check_page_order(parsed: ParsedFile, report: Report) -> None:
 
 # ------------------------------------------------------------------ across files
 
-_with_id = etree.XPath("//*[@xml:id]")
-_with_pointer = etree.XPath("//*[@target or @resp]")
-_referring = etree.XPath("//*[@ref or @corresp]")
-_names_with_ref = etree.XPath(
-    "//tei:persName[@ref] | //tei:placeName[@ref] | //tei:orgName[@ref]",
-    namespaces={"tei": TEI_NS})
-_REGISTER_ENTRY = {f"{_TEI}person": "person", f"{_TEI}place": "place", f"{_TEI}org": "org"}
-# A name's kind → the register file and the entry element its @ref must point to.
-_NAME_TARGET = {f"{_TEI}persName": ("persons.xml", "person"),
-                f"{_TEI}placeName": ("places.xml", "place"),
-                f"{_TEI}orgName": ("orgs.xml", "org")}
+_NS = {"tei": TEI_NS}
+# What the pass reads, as attribute values (one walk each, no element proxies);
+# the elements themselves are looked up only to locate a problem.
+_IDS = etree.XPath("//@xml:id", smart_strings=False)
+_RESPS = etree.XPath("//@resp", smart_strings=False)
+_TARGETS = etree.XPath("//@target", smart_strings=False)
+_POINTERS = etree.XPath("//@ref | //@corresp", smart_strings=False)
+# Register entries: the element, and the names whose @ref must point to one.
+_ENTRY_KINDS = ("person", "place", "org")
+_ENTRY_IDS = {kind: etree.XPath(f"//tei:{kind}/@xml:id", namespaces=_NS, smart_strings=False)
+              for kind in _ENTRY_KINDS}
+# A name → the register file and the kind of entry its @ref must point to.
+_NAME_TARGETS = {"persName": ("persons.xml", "person"), "placeName": ("places.xml", "place"),
+                 "orgName": ("orgs.xml", "org")}
+_NAME_REFS = {name: etree.XPath(f"//tei:{name}/@ref", namespaces=_NS, smart_strings=False)
+              for name in _NAME_TARGETS}
+# The elements that hold an attribute, to locate the values found wrong.
+_HOLDERS = {
+    "xml:id": (etree.XPath("//*[@xml:id]"), _XML_ID),
+    "resp": (etree.XPath("//*[@resp]"), "resp"),
+    "target": (etree.XPath("//*[@target]"), "target"),
+    **{kind: (etree.XPath(f"//tei:{kind}[@xml:id]", namespaces=_NS), _XML_ID)
+       for kind in _ENTRY_KINDS},
+    **{name: (etree.XPath(f"//tei:{name}[@ref]", namespaces=_NS), "ref")
+       for name in _NAME_TARGETS},
+}
+
+
+class Holders:
+    """The elements of one file that hold a given attribute value, found in one walk
+    per kind of holder, and only once a value is found wrong."""
+
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self.by_value: dict[str, dict[str, list[etree._Element]]] = {}
+
+    def __call__(self, holder: str, value: str) -> list[etree._Element]:
+        if holder not in self.by_value:
+            select, attribute = _HOLDERS[holder]
+            found: dict[str, list[etree._Element]] = defaultdict(list)
+            for element in select(self.tree):
+                found[element.get(attribute)].append(element)
+            self.by_value[holder] = found
+        return self.by_value[holder].get(value, [])
 
 
 def _pointed_ids(value: str) -> Iterator[str]:
@@ -462,24 +499,21 @@ def check_references(files: list[ParsedFile], context: list[ParsedFile],
     folder's files that could not be parsed: a diagnostic that only follows from
     one of them (an entry no book seems to refer to, a name pointing into a
     register that could not be read) is counted in the report, not listed.
+    The pass reads attribute values; each distinct value is checked once.
     """
     members = files + context
     ids: Counter[str] = Counter()
     entries: set[tuple[str, str]] = set()
     pointed: set[str] = set()
-    with_id: list[list[etree._Element]] = []
+    own_ids: list[set[str]] = []
     for parsed in members:
-        elements = _with_id(parsed.tree)
-        with_id.append(elements)
-        for element in elements:
-            xml_id = element.get(_XML_ID)
-            ids[xml_id] += 1
-            kind = _REGISTER_ENTRY.get(element.tag)
-            if kind:
-                entries.add((kind, xml_id))
-        for element in _referring(parsed.tree):
-            for attribute in ("ref", "corresp"):
-                pointed.update(_pointed_ids(element.get(attribute, "")))
+        values = _IDS(parsed.tree)
+        ids.update(values)
+        own_ids.append(set(values))
+        for kind in _ENTRY_KINDS:
+            entries.update((kind, entry) for entry in _ENTRY_IDS[kind](parsed.tree))
+        for value in set(_POINTERS(parsed.tree)):
+            pointed.update(_pointed_ids(value))
     books = sum(1 for parsed in members if not parsed.is_register)
     book_unread = any(name not in REGISTER_FILES.values() for name in unread)
 
@@ -488,50 +522,56 @@ def check_references(files: list[ParsedFile], context: list[ParsedFile],
         line, col = locate(parsed, element)
         report.add(Diagnostic(parsed.shown, line, col, level, message, code))  # type: ignore[arg-type]
 
-    for parsed, elements in zip(files, with_id):
-        own = {element.get(_XML_ID) for element in elements}
-        for element in elements:
-            xml_id = element.get(_XML_ID)
+    for parsed, own in zip(files, own_ids):
+        tree, holding = parsed.tree, Holders(parsed.tree)
+        for xml_id in own:
             if ids[xml_id] > 1:
-                error(parsed, element,
-                      f'xml:id "{xml_id}" is used {ids[xml_id]} times in the edition; '
-                      "identifiers must be unique across all files: give this "
-                      f"{etree.QName(element).localname} a different id (and never rename "
-                      "one that has been published)", "id-unique")
-            if element.tag in _REGISTER_ENTRY and books and xml_id not in pointed:
-                if book_unread:
-                    report.suppressed += 1
-                else:
+                for element in holding("xml:id", xml_id):
                     error(parsed, element,
-                          f'register entry "{xml_id}" is referred to by no mention in the '
-                          "books: tag its mentions, or remove the entry if the books never "
-                          "name it", "entry-referenced", "warning")
-        for element in _with_pointer(parsed.tree):
-            target = element.get("target")
-            if target is not None:
-                check_target(parsed, element, target, own, error)
-            resp = element.get("resp")
-            if resp is not None:
-                for token in resp.split():
-                    if token.startswith("#") and token[1:] not in own:
+                          f'xml:id "{xml_id}" is used {ids[xml_id]} times in the edition; '
+                          "identifiers must be unique across all files: give this "
+                          f"{etree.QName(element).localname} a different id (and never rename "
+                          "one that has been published)", "id-unique")
+        if books:
+            for kind in _ENTRY_KINDS:
+                for entry in _ENTRY_IDS[kind](tree):
+                    if entry in pointed:
+                        continue
+                    if book_unread:
+                        report.suppressed += 1
+                        continue
+                    for element in holding(kind, entry):
                         error(parsed, element,
-                              f'@resp="{resp}" points to no xml:id in this file: point it to '
-                              "the respStmt (or person) in this file's teiHeader that is "
-                              "responsible", "resp-resolves")
-        for element in _names_with_ref(parsed.tree):
-            ref = element.get("ref")
-            expected_file, entry_kind = _NAME_TARGET[element.tag]
-            file, hash_mark, entry = ref.partition("#")
-            if hash_mark and file == expected_file and (entry_kind, entry) in entries:
-                continue
-            if expected_file in unread and file == expected_file:
-                report.suppressed += 1
-                continue
-            error(parsed, element,
-                  f'@ref="{ref}" on {etree.QName(element).localname} does not point to a '
-                  f'{entry_kind} of the register: write ref="{expected_file}#ID" with the '
-                  f"xml:id of an entry in tei/{expected_file}, or add the entry there",
-                  "ref-resolves")
+                              f'register entry "{entry}" is referred to by no mention in the '
+                              "books: tag its mentions, or remove the entry if the books "
+                              "never name it", "entry-referenced", "warning")
+        for target in set(_TARGETS(tree)):
+            problems = target_problems(target, own)
+            for element in holding("target", target) if problems else ():
+                for message, code in problems:
+                    error(parsed, element, message, code)
+        for resp in set(_RESPS(tree)):
+            if any(token.startswith("#") and token[1:] not in own for token in resp.split()):
+                for element in holding("resp", resp):
+                    error(parsed, element,
+                          f'@resp="{resp}" points to no xml:id in this file: point it to '
+                          "the respStmt (or person) in this file's teiHeader that is "
+                          "responsible", "resp-resolves")
+        for name, (expected_file, kind) in _NAME_TARGETS.items():
+            for ref in set(_NAME_REFS[name](tree)):
+                file, hash_mark, entry = ref.partition("#")
+                if hash_mark and file == expected_file and (kind, entry) in entries:
+                    continue
+                found = holding(name, ref)
+                if file == expected_file and expected_file in unread:
+                    report.suppressed += len(found)
+                    continue
+                for element in found:
+                    error(parsed, element,
+                          f'@ref="{ref}" on {name} does not point to a {kind} of the '
+                          f'register: write ref="{expected_file}#ID" with the xml:id of an '
+                          f"entry in tei/{expected_file}, or add the entry there",
+                          "ref-resolves")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -542,29 +582,28 @@ def printable(value: str) -> str:
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
 
 
-def check_target(parsed: ParsedFile, element: etree._Element, target: str, own: set[str],
-                 error: object) -> None:
-    """@target: each pointer resolves in the file (`#id`) and may become a link.
+def target_problems(target: str, own: set[str]) -> list[tuple[str, str]]:
+    """What is wrong with a @target (message, code): a pointer `#id` that does not
+    resolve in the file, a link no reader should follow.
 
     The whole value is checked as a browser would read it too: a browser drops
     the newline in "java&#10;script:", which splits it into two pointers here.
     """
+    shown = f'@target="{printable(target)}"'
     whole = link_target_problem(target)
     if whole:
-        error(parsed, element, f'@target="{printable(target)}": {whole}',  # type: ignore[operator]
-              "link-scheme")
-        return
+        return [(f"{shown}: {whole}", "link-scheme")]
+    problems = []
     tokens = target.split()
     for token in tokens or [target]:
-        shown = (f'@target="{printable(target)}"' if len(tokens) == 1
-                 else f'"{token}" in @target="{printable(target)}"')
+        which = shown if len(tokens) == 1 else f'"{printable(token)}" in {shown}'
         problem = link_target_problem(token)
         if problem:
-            error(parsed, element, f"{shown}: {problem}", "link-scheme")  # type: ignore[operator]
+            problems.append((f"{which}: {problem}", "link-scheme"))
         elif token.startswith("#") and token[1:] not in own:
-            error(parsed, element,  # type: ignore[operator]
-                  f"{shown} points to no xml:id in this file: correct the target or give "
-                  "the intended element that id", "target-resolves")
+            problems.append((f"{which} points to no xml:id in this file: correct the target "
+                             "or give the intended element that id", "target-resolves"))
+    return problems
 
 
 # ------------------------------------------------------------------ redirects
