@@ -6,6 +6,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -100,6 +101,14 @@ def proof(path: Path, min_zipf: float, book_count: int, fmt: str) -> None:
         click.echo(f"{report.words} words read, {len(report.suspects)} suspects", err=True)
 
 
+def _build_failed(failure: BaseException) -> NoReturn:
+    """Print why a build stopped (its located diagnostics, then one line) and exit 1."""
+    for diagnostic in getattr(failure, "diagnostics", []):
+        click.echo(diagnostic.format())
+    click.echo(f"build failed: {failure}", err=True)
+    sys.exit(1)
+
+
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Where to write the site (replaced whole, atomically).")
@@ -123,10 +132,7 @@ def build(out: Path, tei_dir: Path, strict: bool) -> None:
         result = build_site(out, tei_dir,
                             progress=lambda message: click.echo(message, err=True))
     except BuildError as failure:
-        for diagnostic in failure.diagnostics:
-            click.echo(diagnostic.format())
-        click.echo(f"build failed: {failure}", err=True)
-        sys.exit(1)
+        _build_failed(failure)
     for diagnostic in result.diagnostics:
         click.echo(diagnostic.format())
     if result.validation_warnings:
@@ -269,10 +275,7 @@ def serve(port: int, tei_dir: Path, out: Path) -> None:
         server = start_preview(out, tei_dir, port,
                                progress=lambda message: click.echo(message, err=True))
     except BuildError as failure:
-        for diagnostic in failure.diagnostics:
-            click.echo(diagnostic.format())
-        click.echo(f"build failed: {failure}", err=True)
-        sys.exit(1)
+        _build_failed(failure)
     except OSError as failure:
         click.echo(f"edition serve: cannot serve on 127.0.0.1:{port}: "
                    f"{failure.strerror or failure}", err=True)
