@@ -601,8 +601,9 @@ def target_problems(target: str, own: set[str]) -> list[tuple[str, str]]:
         if problem:
             problems.append((f"{which}: {problem}", "link-scheme"))
         elif token.startswith("#") and token[1:] not in own:
-            problems.append((f"{which} points to no xml:id in this file: correct the target "
-                             "or give the intended element that id", "target-resolves"))
+            unresolved = (f"{which} points to no xml:id in this file: correct the target "
+                          "or give the intended element that id")
+            problems.append((unresolved, "target-resolves"))
     return problems
 
 

@@ -99,15 +99,15 @@ def redirect_problems(line: str) -> list[tuple[int, str]]:
     """
     fields = line.split("\t")
     if len(fields) != 2:
-        return [(1, "a redirect is one old id and one new id separated by one tab; this "
-                    f"line has {len(fields)} field(s): write old-id<TAB>new-id")]
+        return [(1, (f"a redirect is one old id and one new id separated by one tab; this "
+                     f"line has {len(fields)} field(s): write old-id<TAB>new-id"))]
     problems = []
     column = 1
     for which, value in zip(("old", "new"), fields):
         problem = identifier_problem(value.strip())
         if problem:
-            problems.append((column, f"the {which} id {problem}; a redirect joins two "
-                                     "xml:ids of the edition"))
+            problems.append((column, (f"the {which} id {problem}; a redirect joins two "
+                                      "xml:ids of the edition")))
         column += len(value) + 1
     return problems
 
