@@ -27,6 +27,7 @@ from pathlib import Path
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import BOOKS, REGISTER_FILES, TEI_DIR, build_date, edition_version
+from transform.inputs import InputError
 from transform.sitedir import SITE_MARKER, SiteDirectory, SiteDirectoryError
 from transform.writers.collect import book_paths, collect_edition
 from transform.writers.downloads import book_downloads
@@ -124,9 +125,12 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
         stage("validation")
 
     say("collecting the books, the registers and the index of names")
-    edition = collect_edition(tei_dir)
-    names = collect_from_edition(edition)
-    writer = SiteWriter(edition, date, edition_version())
+    try:
+        edition = collect_edition(tei_dir)
+        names = collect_from_edition(edition)
+        writer = SiteWriter(edition, date, edition_version())
+    except InputError as error:  # unvalidated input that cannot be read (`validate=False`)
+        raise BuildError(str(error), [error.diagnostic]) from error
     stage("collection")
 
     say("indexing for search (Pagefind, beside the rendering)")

@@ -22,6 +22,7 @@ from transform.tei import append_text
 from transform.writers.behaviours import Behaviour, Kind, inline
 from transform.writers.context import PageAnchor, PendingNote, RenderContext
 from transform.writers.rules import RULES
+from transform.xmlsafe import link_target_problem
 
 _XML_ID = f"{{{XML_NS}}}id"
 _XML_LANG = f"{{{XML_NS}}}lang"
@@ -224,7 +225,9 @@ class Renderer:
         target = behaviour.href(element, ctx)
         linked = target is not None and not ctx.link_depth
         if not linked:
-            if target is None and element.get("target"):
+            if (target is None and element.get("target")
+                    and link_target_problem(element.get("target", "")) is None):
+                # (a target of a refused scheme was reported by its rule already)
                 ctx.warn(element, f"the target {element.get('target')!r} is not in the "
                          "edition; rendered without a link", "render-unresolved-ref")
             html = self._open(out, "span", element, behaviour, ctx)
