@@ -39,9 +39,9 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import synthetic_edition  # noqa: E402
-from transform.edition import TEI_DIR  # noqa: E402
-from transform.xmlsafe import parse_tei  # noqa: E402
+from benchmarks.synthetic import synthetic_edition
+from transform.edition import TEI_DIR
+from transform.xmlsafe import parse_tei
 
 TARGETS = {"cold build": 6.0, "warm build": 4.0, "validate": 0.5}  # seconds, wall
 PEAK_TARGET_MB = 300
