@@ -382,3 +382,20 @@ def test_a_folder_in_tei_ids_does_not_stop_the_build(tmp_path: Path) -> None:
     (tei / "ids" / "archive" / "2025" / "redirects.tsv").write_text("old\tnew\n")
     build_site(tmp_path / "site", tei)
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_search_indexer_that_fails_is_a_build_error(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from transform.writers import search
+
+    def no_pagefind(records: object) -> list[tuple[str, bytes]]:
+        raise search.PagefindError("the pagefind binary is missing: pip install 'pagefind[bin]'")
+
+    monkeypatch.setenv("EDITION_CACHE", "off")
+    monkeypatch.setattr(search, "_index_files", no_pagefind)
+    result = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "site"),
+                                       "--tei-dir", str(FIXTURE_TEI)])
+    assert result.exit_code == 1
+    assert "build failed: the pagefind binary is missing" in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert list(tmp_path.iterdir()) == []

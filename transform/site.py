@@ -38,7 +38,7 @@ from transform.writers.index_pages import (
     index_reports,
 )
 from transform.writers.reading import SiteWriter
-from transform.writers.search import start_search
+from transform.writers.search import PagefindError, start_search
 
 __all__ = ["SITE_MARKER", "BuildError", "BuildResult", "build_site"]
 
@@ -167,9 +167,9 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
             write("search index", search.result())
             result.diagnostics = writer.diagnostics
             site.swap_in(staging)
-    except SiteDirectoryError as error:
+    except (SiteDirectoryError, PagefindError) as error:
         raise BuildError(str(error)) from error
-    stage("swap")
+    stage("last writes and swap")
 
     result.files, result.bytes = staging.count, staging.size
     for book in edition.books:
