@@ -36,6 +36,15 @@ def edition_version() -> str:
         return "unknown"
 
 
+def base_url() -> str:
+    """Where the site is published (`https://…/`, no trailing slash), or "" when unknown.
+
+    From EDITION_BASE_URL; every absolute URL of the site and of its citations is
+    made from it, and none is made without it.
+    """
+    return os.environ.get("EDITION_BASE_URL", "").strip().rstrip("/")
+
+
 def build_date() -> str:
     """The build date (UTC), from SOURCE_DATE_EPOCH when set (reproducible builds).
 

@@ -13,7 +13,6 @@ text. Every page head gets Highwire/Zotero `citation_*` meta tags.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from transform.cite import (
     format_record,
     is_citable,
 )
+from transform.edition import base_url
 from transform.ids_manifest import load_redirects, redirects_path
 from transform.tei import append_text
 
@@ -111,7 +111,7 @@ class SiteCitations:
     def __init__(self, edition: object, title: str, version: str) -> None:
         books = edition.books  # type: ignore[attr-defined]
         tei_dir = books[0].source.parent if books else Path(".")
-        self.info = current_edition(edition, os.environ.get("EDITION_BASE_URL", ""), title,
+        self.info = current_edition(edition, base_url(), title,
                                     version)
         self.redirects = load_redirects(redirects_path(tei_dir))
         self.citer = Citer(edition, self.info, self.redirects)
@@ -284,7 +284,7 @@ class SiteCitations:
         the edition's collection; a book's key: that book's)."""
         from transform.writers.dts import BookResource, DtsWriter
 
-        base = os.environ.get("EDITION_BASE_URL", "").rstrip("/") + "/"
+        base = base_url() + "/"
         from transform.writers.downloads import downloads_of
 
         books = [BookResource(book.key, book.title, book.author, book.year, book.lang,

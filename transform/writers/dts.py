@@ -20,7 +20,6 @@ Templates are absolute when EDITION_BASE_URL is set, else site-root paths.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from lxml import etree
 
 from transform import urls
 from transform.cite import page_map
-from transform.edition import TEI_NS, XML_NS
+from transform.edition import TEI_NS, XML_NS, base_url
 from transform.tei import reading_text
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -183,7 +182,7 @@ class DtsWriter:
         self.books = books
         self.edition_title = edition_title
         self.titles = titles or {}
-        base = os.environ.get("EDITION_BASE_URL", "").rstrip("/")
+        base = base_url()
         self.base = f"{base}/" if base else "/"
         self._trees: dict[str, list[Tree]] = {}
         self._blocks: dict[str, tuple[dict[etree._Element, int], list[tuple[int, int, etree._Element]]]] = {}
