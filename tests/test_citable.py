@@ -27,7 +27,7 @@ def test_cite_controls_search_records_and_dts_units_agree(real_site: Path) -> No
     controls = {span.get("data-id") for page in real_site.glob("*/*.html")
                 for span in html.parse(str(page)).iterfind(".//span[@class='cite']")}
     records = {record.meta["id"] for record in search_records(edition, citer)}
-    units = {unit.identifier for book in edition.books
+    units = {unit.value for book in edition.books
              for unit in citation_trees(book.tree.getroot())[0].units
              if unit.cite_type in ("paragraph", "note")}
     assert len(records) > 1500

@@ -15,6 +15,7 @@ from transform.xmlsafe import parse_tei
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cite"
 TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 # The required members of each object, from the DTS 1.0 specification's tables.
 ENTRY = {"@context", "@id", "@type", "dtsVersion", "collection", "navigation", "document"}
@@ -51,11 +52,23 @@ def expand(template: str, **values: str | int) -> str:
     return re.sub(r"\{([/;]?)([a-z,]+)\}", one, template)
 
 
+def with_real_declarations(root: etree._Element, key: str) -> etree._Element:
+    """A fixture book with the citation structures the real book's header declares."""
+    encoding = root.find(f"{TEI}teiHeader/{TEI}encodingDesc")
+    for refs in encoding.findall(f"{TEI}refsDecl"):
+        encoding.remove(refs)
+    real = parse_tei(BOOKS[key].tei).getroot()
+    encoding.extend(real.findall(f"{TEI}teiHeader/{TEI}encodingDesc/{TEI}refsDecl"))
+    return root
+
+
 def writer_for(tei_dir: Path) -> DtsWriter:
     books = []
     for key, book in BOOKS.items():
         root = parse_tei(tei_dir / book.tei.name).getroot()
-        books.append(BookResource(key, book.short_title, book.author, "1950", "en", root,
+        if tei_dir != TEI_DIR:
+            root = with_real_declarations(root, key)
+        books.append(BookResource(key, book.short_title, book.author, "", "en", root,
                                   f"tei/{book.tei.name}", {"application/tei+xml": "/x.xml"}))
     return DtsWriter(books, "The Test Edition")
 
@@ -88,7 +101,7 @@ def test_entry_collection_and_resources(responses: dict[str, bytes]) -> None:
         assert RESOURCE | {"@context", "dtsVersion", "title", "totalParents"} <= resource.keys()
         trees = resource["citationTrees"]
         assert [t.get("identifier") for t in trees] == [None, "pages"]
-        assert trees[0]["citeStructure"][0]["citeType"] == "chapter"
+        assert [s["citeType"] for s in trees[0]["citeStructure"]] == ["division"]
         assert trees[1]["citeStructure"] == [{"@type": "CiteStructure", "citeType": "page"}]
 
 
@@ -101,9 +114,12 @@ def test_navigation_of_the_logical_tree(responses: dict[str, bytes]) -> None:
     for unit in units:
         check_unit(unit)
     ids = [u["identifier"] for u in units]
-    assert ids == ["roth-ch3", "roth-ch3-s2", "roth-ch3-s2-p1", "roth-fn-12", "roth-ch3-s2-p2",
-                   "roth-ch3-s2-p3", "roth-ch3-s2-p4", "roth-fn-13", "roth-ch3-s2-lg1",
-                   "roth-ch3-s2-i1", "roth-ch4", "roth-ch4-p1"]  # document order
+    section = "roth-ch3_roth-ch3-s2"
+    assert ids == ["roth-ch3", section, f"{section}.roth-ch3-s2-p1",
+                   f"{section}.roth-ch3-s2-p1.roth-fn-12", f"{section}.roth-ch3-s2-p2",
+                   f"{section}.roth-ch3-s2-p3", f"{section}.roth-ch3-s2-p4",
+                   f"{section}.roth-ch3-s2-p4.roth-fn-13", f"{section}.roth-ch3-s2-lg1",
+                   f"{section}.roth-ch3-s2-i1", "roth-ch4", "roth-ch4.roth-ch4-p1"]  # in order
     levels = {u["identifier"]: u for u in units}
     for unit in units:
         if unit["parent"] is not None:
@@ -113,11 +129,18 @@ def test_navigation_of_the_logical_tree(responses: dict[str, bytes]) -> None:
     assert levels["roth-ch3"]["dublinCore"]["title"][0]["value"] == "The Civil War"
     top = load(responses, expand(resource["navigation"], down=1))
     assert [u["identifier"] for u in top["member"]] == ["roth-ch3", "roth-ch4"]
-    chapter = load(responses, expand(resource["navigation"], ref="roth-ch3-s2", down=-1))
-    assert chapter["ref"]["identifier"] == "roth-ch3-s2"
-    assert chapter["member"][0]["identifier"] == "roth-ch3-s2"
+    chapter = load(responses, expand(resource["navigation"], ref=section, down=-1))
+    assert chapter["ref"]["identifier"] == section
+    assert [u["identifier"] for u in chapter["member"]] == ids[1:10]
+    one = load(responses, expand(resource["navigation"], ref=section, down=1))
+    assert [u["identifier"] for u in one["member"]] == [i for i in ids[1:10] if "fn" not in i]
     alone = load(responses, expand(resource["navigation"], ref="roth-ch3"))
-    assert "member" not in alone and alone["ref"]["citeType"] == "chapter"
+    assert "member" not in alone and alone["ref"]["citeType"] == "division"
+    siblings = load(responses, expand(resource["navigation"], ref=ids[4], down=0))
+    assert [u["identifier"] for u in siblings["member"]] == [
+        i for i in ids if i.count(".") == 1 and i.startswith(section)]
+    top = load(responses, expand(resource["navigation"], ref="roth-ch4", down=0))
+    assert [u["identifier"] for u in top["member"]] == ["roth-ch3", "roth-ch4"]
 
 
 def test_navigation_of_the_printed_pages(responses: dict[str, bytes]) -> None:
@@ -131,8 +154,8 @@ def test_documents_are_tei_fragments(responses: dict[str, bytes]) -> None:
     resource = json.loads(responses["dts/collection/rothstein.json"])
     whole = etree.fromstring(responses[expand(resource["document"])[1:]])
     assert whole.tag == f"{TEI}TEI" and whole.find(f"{TEI}teiHeader") is not None
-    paragraph = etree.fromstring(responses[expand(resource["document"],
-                                                  ref="roth-ch3-s2-p2")[1:]])
+    paragraph = etree.fromstring(responses[expand(
+        resource["document"], ref="roth-ch3_roth-ch3-s2.roth-ch3-s2-p2")[1:]])
     assert paragraph.tag == f"{TEI}TEI"
     (wrapper,) = paragraph
     assert wrapper.tag == f"{{{DTS_NS}}}wrapper"
@@ -140,8 +163,12 @@ def test_documents_are_tei_fragments(responses: dict[str, bytes]) -> None:
         ["roth-ch3-s2-p2"]
     page = etree.fromstring(responses[expand(resource["document"], tree="pages",
                                              ref="124")[1:]])
-    held = [c.get("{http://www.w3.org/XML/1998/namespace}id") for c in page[0]]
-    assert held == ["roth-ch3-s2-p2", "roth-ch3-s2-p3"]
+    (wrapper,) = page.iter(f"{{{DTS_NS}}}wrapper")
+    # page 124 begins inside p2 and ends inside p3: both cut at its edges, in their section
+    assert [a.get(XML_ID) for a in wrapper.iterancestors()] == ["roth-ch3-s2", "roth-ch3", None,
+                                                                None, None]
+    assert [c.get(XML_ID) for c in wrapper] == ["roth-ch3-s2-p2", "roth-ch3-s2-p3"]
+    assert " ".join("".join(wrapper.itertext()).split()) == "next one. Kronstadt ends here."
 
 
 def test_every_template_expansion_of_a_unit_exists(responses: dict[str, bytes]) -> None:
@@ -166,7 +193,10 @@ def test_real_books_citation_trees() -> None:
         logical = trees[0].units
         assert len(logical) > (1000 if key == "rothstein" else 300)
         assert len({u.identifier for u in logical}) == len(logical)
-        assert {u.cite_type for u in logical} >= {"chapter", "paragraph"}
+        assert {u.cite_type for u in logical} >= {"division", "paragraph"}
+        # every part of the book is in the tree: front, body and back
+        parts = root.findall(f"{TEI}text/*/{TEI}div")
+        assert [u.element for u in logical if u.parent is None] == parts
 
 
 @pytest.mark.corpus

@@ -175,14 +175,18 @@ def root_of(page: str) -> str:
 
 DTS_ENTRY = "dts/index.json"
 # the API's URI templates (RFC 6570), as the entry point advertises them
-DTS_COLLECTION_TEMPLATE = "dts/collection{/id}.json"
+DTS_COLLECTION_TEMPLATE = "dts/collection{/id}{;nav}.json"
 DTS_NAVIGATION_TEMPLATE = "dts/navigation/{resource}{;tree,down}{/ref}.json"
 DTS_DOCUMENT_TEMPLATE = "dts/document/{resource}{;tree}{/ref}.xml"
+# where the identifiers of the edition and its books resolve (JSON-LD @base)
+DTS_IDENTIFIERS = "dts/collection/"
 
 
-def dts_collection(collection: str | None = None) -> str:
-    """The Collection answer: the root, or one collection or resource by id."""
-    return f"dts/collection/{collection}.json" if collection else "dts/collection.json"
+def dts_collection(collection: str | None = None, nav: str | None = None) -> str:
+    """The Collection answer: the root, or one collection or resource by id; its
+    children (`nav` absent or `children`) or its parents."""
+    return (f"dts/collection{f'/{collection}' if collection else ''}"
+            f"{f';nav={nav}' if nav else ''}.json")
 
 
 def _dts_parameters(tree: str | None, down: int | None = None) -> str:
