@@ -88,15 +88,23 @@ ORIGINALS: dict[str, Original] = {
 
 @dataclass(frozen=True)
 class PageRef:
-    """One printed page: its number, or None and the last numbered page before it."""
+    """One printed page: its number, or None, the last numbered page before it and the
+    first after it (numbers of low certainty bound nothing)."""
 
     n: str | None
     after: str | None = None
     index: int = 0  # position among the book's page breaks (identity of the page)
+    before: str | None = None
+    certain: bool = True  # False: the TEI gives the number with cert="low"
+
+    @property
+    def known(self) -> str | None:
+        """The page's number when it is certain."""
+        return self.n if self.n and self.certain else None
 
     def text(self) -> str:
         if self.n:
-            return self.n
+            return self.n if self.certain else f"[{self.n}?]"
         return f"[unnumbered page after p. {self.after}]" if self.after else "[unnumbered page]"
 
 
@@ -114,45 +122,72 @@ def page_range(first: str, last: str) -> str:
     return f"{first}–{short}"
 
 
+def _page_before(n: str) -> str | None:
+    return str(int(n) - 1) if n.isdigit() and int(n) > 1 else None
+
+
 @dataclass(frozen=True)
 class Pages:
-    """The printed page(s) a passage occupies."""
+    """The printed page(s) a passage occupies, and where it stands in its division."""
 
     first: PageRef
     last: PageRef
     in_note: bool = False
+    place: str = ""  # its division as a citation names it: `ch. 6`, `foreword`
+    paragraph: int = 0  # its number among the division's passages (¶), 0 if none
 
     @property
     def spans(self) -> bool:
         return self.first.index != self.last.index
 
     @property
+    def unnumbered(self) -> bool:
+        return self.first.known is None or self.last.known is None
+
+    @property
+    def bounds(self) -> str:
+        """The pages the passage certainly lies within, from the numbered pages around
+        it: `pp. 50–60`, `p. 61`, `pp. 185 ff.` (never a page number guessed)."""
+        low = self.first.known or self.first.after
+        high = self.last.known or (_page_before(self.last.before) if self.last.before
+                                   else None)
+        if low is None:
+            return "[unnumbered page]"
+        if high is None:
+            return f"pp. {low} ff."
+        if high == low:
+            return f"p. {low}"
+        return f"pp. {page_range(low, high)}"
+
+    @property
+    def doubtful(self) -> str:
+        """The uncertain page number the passage touches, said as such."""
+        for ref in (self.first, self.last):
+            if ref.n and not ref.certain:
+                return f" [printed p. {ref.n}?, the number is uncertain]"
+        return ""
+
+    @property
     def locator(self) -> str:
-        """The pages as a citation's locator: `58`, `58–9`, `58 n.`."""
-        if not self.spans:
+        """The pages as a citation's locator: `58`, `58–9`, `58 n.`; a passage on a page
+        without a certain number by its place and the pages around it:
+        `ch. 6, ¶ 12, in pp. 50–60`."""
+        if self.unnumbered:
+            where = ", ".join(part for part in (
+                self.place, f"¶ {self.paragraph}" if self.paragraph else "") if part)
+            text = (f"{where}, in {self.bounds}" if where else self.bounds) + self.doubtful
+        elif not self.spans:
             text = self.first.text()
-        elif self.first.n and self.last.n:
-            text = page_range(self.first.n, self.last.n)
-        elif self.first.n:
-            text = f"{self.first.n} and following [unnumbered] page(s)"  # never guessed
-        elif self.last.n is None and self.first.after == self.last.after:
-            text = (f"[unnumbered pages after p. {self.first.after}]" if self.first.after
-                    else "[unnumbered pages]")
         else:
-            text = f"{self.first.text()}–{self.last.text()}"
+            text = page_range(self.first.text(), self.last.text())
         return f"{text} n." if self.in_note else text
 
     @property
     def label(self) -> str:
         """The pages as prose gives them: `p. 58`, `pp. 58–9`, `p. 58 n.`."""
-        if self.first.n is None:
+        if self.unnumbered:
             return self.locator
-        plural = self.spans and self.last.n is not None
-        return ("pp. " if plural else "p. ") + self.locator
-
-    @property
-    def unnumbered(self) -> bool:
-        return self.first.n is None or self.last.n is None
+        return ("pp. " if self.spans else "p. ") + self.locator
 
 
 @dataclass(frozen=True)
@@ -217,24 +252,54 @@ class _Frame:
     end: PageRef | None = None
     barrier: bool = False  # a footnote: its text is not its ancestors' text
     in_note: bool = False
+    place: str = ""
+    paragraph: int = 0
 
 
 def _is_footnote(element: etree._Element) -> bool:
     return element.tag == _NOTE and element.get("type") != "editorial"
 
 
+def _place(div: etree._Element) -> str:
+    """How a citation names a top-level division: `ch. 6`, `foreword`."""
+    kind = div.get("type", "division")
+    if kind == "chapter" and div.get("n"):
+        return f"ch. {div.get('n')}"
+    return kind.replace("-", " ")
+
+
+def _numbers(root: etree._Element) -> tuple[list[str | None], list[str | None]]:
+    """For each page break in order: the last certain number before it and the first
+    certain number after it (a number with cert="low" bounds nothing)."""
+    certain = [(pb.get("n") or "").strip() or None if pb.get("cert") != "low" else None
+               for pb in root.iter(_PB)]
+    after: list[str | None] = []
+    last: str | None = None
+    for n in certain:
+        after.append(last)
+        last = n or last
+    before: list[str | None] = []
+    following: str | None = None
+    for n in reversed(certain):
+        before.append(following)
+        following = n or following
+    return after, before[::-1]
+
+
 def page_map(root: etree._Element) -> dict[str, Pages]:
-    """The printed pages of every element with an xml:id, in one walk of the book.
+    """The printed pages of every element with an xml:id, in one walk of the book, and
+    its place: its top-level division and its number (¶) among that division's passages.
 
     An element's pages are those in force where its own text lies: a page break
     at the very start of a paragraph opens the paragraph's first page, one at
     its very end opens nothing of it.
     """
     pages: dict[str, Pages] = {}
-    current = PageRef(None, None, -1)
-    last_numbered: str | None = None
+    after, before = _numbers(root)
+    current = PageRef(None, None, -1, before[0] if before else None)
     count = 0
     stack: list[_Frame] = []
+    place_frame: _Frame | None = None  # the top-level division the walk is in
 
     def saw_text(text: str | None) -> None:
         if not text or not text.strip():
@@ -252,13 +317,22 @@ def page_map(root: etree._Element) -> dict[str, Pages]:
         if event == "start":
             if element.tag == _PB:
                 n = (element.get("n") or "").strip() or None
-                current = PageRef(n, None if n else last_numbered, count)
+                current = PageRef(n, None if n else after[count], count, before[count],
+                                  element.get("cert") != "low")
                 count += 1
-                if n:
-                    last_numbered = n
             footnote = _is_footnote(element)
+            outer = stack[-1] if stack else None
             frame = _Frame(element, barrier=footnote,
-                           in_note=footnote or any(f.in_note for f in stack))
+                           in_note=footnote or any(f.in_note for f in stack),
+                           place=outer.place if outer else "",
+                           paragraph=outer.paragraph if outer else 0)
+            if element.tag == _DIV and (outer is None or outer.element.tag != _DIV):
+                frame.place, frame.paragraph = _place(element), 0
+                place_frame = frame
+            elif place_frame is not None and is_citable(element) \
+                    and not within_passage(element):
+                place_frame.paragraph += 1
+                frame.paragraph = place_frame.paragraph
             if element.tag == _PB:
                 frame.start = frame.end = current
             stack.append(frame)
@@ -268,7 +342,8 @@ def page_map(root: etree._Element) -> dict[str, Pages]:
             xml_id = element.get(_XML_ID)
             if xml_id:
                 start = frame.start or current
-                pages[xml_id] = Pages(start, frame.end or start, frame.in_note)
+                pages[xml_id] = Pages(start, frame.end or start, frame.in_note, frame.place,
+                                      frame.paragraph)
             saw_text(element.tail)
     return pages
 
