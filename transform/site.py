@@ -26,7 +26,14 @@ from pathlib import Path
 
 from transform import urls
 from transform.diagnostics import Diagnostic
-from transform.edition import BOOKS, REGISTER_FILES, TEI_DIR, build_date, edition_version
+from transform.edition import (
+    BOOKS,
+    REGISTER_FILES,
+    TEI_DIR,
+    base_url,
+    build_date,
+    edition_version,
+)
 from transform.inputs import InputError
 from transform.sitedir import SITE_MARKER, SiteDirectory, SiteDirectoryError
 from transform.writers.collect import book_paths, collect_edition
@@ -103,6 +110,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
 
     try:
         date = build_date()
+        base_url()  # refuses a base URL that is not an http(s) address, before any work
         site = SiteDirectory(result.out)
     except (ValueError, SiteDirectoryError) as error:
         raise BuildError(str(error)) from error
@@ -137,11 +145,14 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     search = start_search(edition, writer.citations.citer)
     stage("search records")
 
+    pages: list[str] = []  # the site's pages, for the sitemap (not the id/ short URLs)
     try:
         with site.staging() as staging:
             def write(name: str, files: Iterable[tuple[str, bytes]]) -> None:
                 for path, payload in files:
                     staging.write(path, payload)
+                    if path.endswith(".html") and not path.startswith("id/"):
+                        pages.append(path)
                 stage(name)
 
             say("rendering the reading pages")
@@ -163,6 +174,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
                 (urls.tei_source(path.name), path.read_bytes())
                 for path in [book.source for book in edition.books]
                 + list(edition.register_files))])
+            write("sitemap", writer.citations.sitemap(pages))
             say("waiting for the search index")
             write("search index", search.result())
             result.diagnostics = writer.diagnostics

@@ -26,6 +26,7 @@ SEARCH_SCRIPT = "static/search.js"
 CITE_DATA = "cite-data.js"
 CITE_SCRIPT = "static/cite.js"
 CITE_STYLESHEET = "static/cite.css"
+SITEMAP = "sitemap.xml"
 
 # The index of names: a list per kind, a page per entry.
 REGISTER_KINDS = tuple(REGISTER_FILES)
@@ -78,9 +79,10 @@ def book_epub(book: str) -> str:
     return f"downloads/{book}.epub"
 
 
-def moved(old_id: str) -> str:
-    """The page that sends a renamed id on to its passage."""
-    return f"id/{old_id}.html"
+def id_page(xml_id: str) -> str:
+    """The stable short URL of a published xml:id: a page that sends the reader on to
+    wherever its passage is now (renamed ids included)."""
+    return f"id/{xml_id}.html"
 
 
 def static_file(name: str) -> str:

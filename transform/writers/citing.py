@@ -3,16 +3,20 @@
 Every paragraph, note, verse group, list item and block quotation with an
 xml:id gets a permalink (`#id`) and its Chicago citation as text (shown when
 the passage is the target of its permalink, or hovered; no JS needed). With
-JS (`static/cite.js`) a "Cite" button offers all five formats and copies one.
+JS (`static/cite.js`) a "Cite" button offers all six formats and copies one.
 The formats come from `transform.cite`: per book, each format is rendered once
 with placeholders (`cite-data.js`) that the script fills with the passage's
 values kept on the control, so the browser and `edition cite` print the same
-text. Every page head gets Highwire/Zotero `citation_*` meta tags.
+text. Every page head gets Highwire/Zotero `citation_*` meta tags, schema.org
+JSON-LD and OpenGraph; with a base URL (`transform.edition.base_url`) every URL in
+them is absolute, and `id/<xml:id>.html` and `sitemap.xml` are written.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,14 +32,48 @@ from transform.cite import (
     format_record,
     is_citable,
 )
-from transform.edition import base_url
-from transform.ids_manifest import load_redirects, redirects_path
-from transform.tei import append_text
+from transform.edition import TEI_NS, base_url
+from transform.ids_manifest import (
+    load_redirects,
+    manifest_path,
+    read_manifest,
+    redirects_path,
+)
+from transform.tei import append_text, reading_text
 
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
 STYLE_LABELS = {"chicago": "Chicago (note)", "mla": "MLA (works cited, in-text)",
-                "bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+                "apa": "APA (reference, in-text)", "bibtex": "BibTeX", "ris": "RIS",
+                "csl-json": "CSL-JSON"}
 TOKENS = ("id", "url", "locator", "label", "note", "sp", "ep")
+SCHEMA_ORG = "https://schema.org"  # the JSON-LD vocabulary's identifier
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_HEAD = f"{{{TEI_NS}}}head"
+_LB = f"{{{TEI_NS}}}lb"
+_NUM = f"{{{TEI_NS}}}num"
+_CHAPTER_WORD = re.compile(r"^chapter\s+[0-9ivxlcdm]+\.?\s+", re.IGNORECASE)
+
+
+def division_title(division: object) -> str:
+    """A division's own title, as a citation names it: the printed heading without its
+    chapter label (`CHAPTER II<lb/>The Breathing Space`, `<num>2</num> The Two Worlds`)."""
+    label = division.label  # type: ignore[attr-defined]
+    for element in division.elements:  # type: ignore[attr-defined]
+        head = element.find(_HEAD)
+        if head is None:
+            continue
+        head = copy.deepcopy(head)
+        breaks = list(head.iter(_LB))
+        if breaks:  # the label is the heading's first line
+            head.text = breaks[-1].tail
+            for child in list(head):
+                head.remove(child)
+                if child is breaks[-1]:
+                    break
+        title = reading_text(head, leave_out=(_NUM,))
+        label = title or label
+        break
+    return _CHAPTER_WORD.sub("", label)
 
 
 def token(name: str) -> str:
@@ -97,14 +135,6 @@ def fill(template: str, style: str, values: dict[str, str]) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class _Moved:
-    chrome: object
-    old: str
-    new: str
-    target: str
-
-
 class SiteCitations:
     """Cite controls, meta tags and the citation data of one build."""
 
@@ -121,6 +151,15 @@ class SiteCitations:
             for division in (book.home, *book.divisions):
                 self.pages[division.path] = (book, division)
         self.controls = 0
+        self.published_ids = self._published_ids(tei_dir)
+
+    def _published_ids(self, tei_dir: Path) -> list[str]:
+        """Every id with a stable short URL: the published ones (tei/ids/), the renamed
+        ones and every id the books have now."""
+        found: set[str] = set(self.redirects)
+        for key, book in self.citer.books.items():
+            found |= read_manifest(manifest_path(key, tei_dir)) | set(book.site_paths)
+        return sorted(found)
 
     # --- the cite control ----------------------------------------------------------
 
@@ -165,9 +204,8 @@ class SiteCitations:
         span.set("class", "cite")
         span.set("data-pagefind-ignore", "all")
         span.set("data-book", passage.book.key)
-        for name in TOKENS:
-            if name != "url":
-                span.set(f"data-{name}", values[name])
+        for name in TOKENS:  # the url too: absolute with a base URL, else the site path
+            span.set(f"data-{name}", values[name])
         link = etree.SubElement(span, "a")
         link.set("class", "permalink")
         link.set("href", f"#{passage.xml_id}")
@@ -185,44 +223,101 @@ class SiteCitations:
 
     # --- page heads ------------------------------------------------------------------
 
-    def head(self, path: str) -> Markup:
-        """Meta tags, stylesheet and scripts for the head of the page at `path`."""
+    def page_citation(self, path: str, title: str | None = None) -> str:
+        """The footer's "Cite this page": a book's page is cited as its division (or the
+        book) in Chicago's note form; any other page as a page of the edition."""
+        url = self.info.permalink(path)
+        found = self.pages.get(path)
+        if found is not None:
+            book, division = found
+            passages = self.citer.books[book.key]  # type: ignore[attr-defined]
+            for xml_id in (division.xml_id, passages.root.get(  # type: ignore[attr-defined]
+                    "{http://www.w3.org/XML/1998/namespace}id")):
+                if xml_id and xml_id in passages.pages:
+                    passage = self.citer.passage(book.key, xml_id)  # type: ignore[attr-defined]
+                    return format_record(self.citer.record(passage), "chicago", url)
+        name = f"{title}, in {self.info.title}" if title else self.info.title
+        return f"{name}, version {self.info.version} ({self.info.date}), {url}."
+
+    def _book_facts(self, book_key: str) -> tuple[object, object, str, str]:
+        """A book's spec, original publication, and the edition's publisher and editors."""
+        passages = self.citer.books[book_key]
+        return (passages.book, self.citer.record(next(iter(self.citer.passages(book_key))))
+                .original, passages.publication.publisher, passages.publication.editors)
+
+    def head(self, path: str, title: str | None = None) -> Markup:
+        """Meta tags, JSON-LD, stylesheet and scripts for the head of the page at `path`
+        (`title`: the page's own title, for pages that are not a book's)."""
         def rel(target: str) -> str:
             return urls.relative(path, target)
 
+        info = self.info
+        url = info.permalink(path) if info.base_url else ""
+        publication = next(iter(self.citer.books.values())).publication \
+            if self.citer.books else None
         tags: list[tuple[str, str]] = []
         found = self.pages.get(path)
         if found is not None:
             book, division = found
-            key = book.key  # type: ignore[attr-defined]
-            original = self.citer.record(next(iter(self.citer.passages(key)))).original
-            spec = self.citer.books[key].book
-            given_names, _, family = spec.author.rpartition(" ")
-            if division is book.home:  # type: ignore[attr-defined]
-                tags.append(("citation_title", spec.short_title))
-            else:
-                tags.append(("citation_title", division.label))  # type: ignore[attr-defined]
-                tags.append(("citation_inbook_title", spec.short_title))
+            spec, original, publisher, editors = self._book_facts(book.key)  # type: ignore[attr-defined]
+            is_home = division is book.home  # type: ignore[attr-defined]
+            name = spec.short_title if is_home else division_title(division)  # type: ignore[attr-defined]
+            given_names, _, family = spec.author.rpartition(" ")  # type: ignore[attr-defined]
+            tags.append(("citation_title", name))
+            if not is_home:
+                tags.append(("citation_inbook_title", spec.short_title))  # type: ignore[attr-defined]
             tags.append(("citation_author", f"{family}, {given_names}"))
-            tags.append(("citation_publication_date", original.year))
-            if original.publisher:
-                tags.append(("citation_publisher", original.publisher))
-            if original.isbn:
-                tags.append(("citation_isbn", original.isbn))
+            tags += [("citation_editor", editor) for editor in editors]  # type: ignore[attr-defined]
+            tags.append(("citation_publication_date", original.year))  # type: ignore[attr-defined]
+            if publisher:
+                tags.append(("citation_publisher", publisher))
+            if original.isbn:  # type: ignore[attr-defined]
+                tags.append(("citation_isbn", original.isbn))  # type: ignore[attr-defined]
             first = division.first_page  # type: ignore[attr-defined]
-            last = division.last_page  # type: ignore[attr-defined]
-            if first and division is not book.home:  # type: ignore[attr-defined]
+            last = division.last_page or first  # type: ignore[attr-defined]
+            if first and not is_home:
                 tags.append(("citation_firstpage", first))
-                if last and last != first:
-                    tags.append(("citation_lastpage", last))
+                tags.append(("citation_lastpage", last))
             tags.append(("citation_language", book.lang))  # type: ignore[attr-defined]
+            work = self._work(spec, original, publisher, book.lang)  # type: ignore[attr-defined]
+            if is_home:
+                linked = {**work, "url": url, "version": info.version}
+            else:
+                linked = {"@type": "Chapter", "name": name, "isPartOf": work,
+                          "author": work["author"], "datePublished": original.year,  # type: ignore[attr-defined]
+                          "publisher": work.get("publisher"), "url": url,
+                          "pageStart": first, "pageEnd": last if first else None,
+                          "version": info.version}
+            og_type, og_title = ("book" if is_home else "article"), name
         else:
-            tags.append(("citation_title", self.info.title))
-        tags.append(("citation_online_date", self.info.date.replace("-", "/")))
-        tags.append(("citation_edition", f"version {self.info.version}"))
-        if self.info.base_url:
-            tags.append(("citation_public_url", self.info.permalink(path)))
+            page_title = title or info.title
+            tags.append(("citation_title", page_title))
+            if publication is not None:
+                tags += [("citation_editor", editor) for editor in publication.editors]
+                if publication.publisher:
+                    tags.append(("citation_publisher", publication.publisher))
+            tags.append(("citation_publication_date", info.date.replace("-", "/")))
+            tags.append(("citation_language", "en"))
+            linked = {"@type": "WebPage", "name": page_title, "url": url,
+                      "datePublished": info.date, "version": info.version,
+                      "isPartOf": {"@type": "WebSite", "name": info.title,
+                                   "url": info.permalink(urls.HOME) if url else None},
+                      "publisher": {"@type": "Organization", "name": publication.publisher}
+                      if publication is not None and publication.publisher else None}
+            og_type, og_title = "website", page_title
+        tags.append(("citation_online_date", info.date.replace("-", "/")))
+        tags.append(("citation_edition", f"version {info.version}"))
+        if url:
+            tags.append(("citation_public_url", url))
         out = [f'<meta name="{name}" content="{Markup.escape(value)}">' for name, value in tags]
+        opengraph = [("og:title", og_title), ("og:type", og_type),
+                     ("og:site_name", info.title)] + ([("og:url", url)] if url else [])
+        out += [f'<meta property="{name}" content="{Markup.escape(value)}">'
+                for name, value in opengraph]
+        if url:
+            out.append(f'<link rel="canonical" href="{Markup.escape(url)}">')
+        out.append('<script type="application/ld+json">'
+                   + _json_ld({"@context": SCHEMA_ORG, **linked}) + "</script>")
         if found is not None:  # the book's TEI, for tools that follow alternates
             tei = urls.tei_source(found[0].source.name)  # type: ignore[attr-defined]
             out.append(f'<link rel="alternate" type="application/tei+xml" href="{rel(tei)}">')
@@ -230,6 +325,20 @@ class SiteCitations:
         out.append(f'<script src="{rel(urls.CITE_DATA)}" defer></script>')
         out.append(f'<script src="{rel(urls.CITE_SCRIPT)}" defer></script>')
         return Markup("\n".join(out) + "\n")
+
+    @staticmethod
+    def _work(spec: object, original: object, publisher: str, lang: str) -> dict[str, object]:
+        """A book as schema.org's `Book`: the printed work this edition presents."""
+        work: dict[str, object] = {
+            "@type": "Book", "name": spec.short_title,  # type: ignore[attr-defined]
+            "author": {"@type": "Person", "name": spec.author},  # type: ignore[attr-defined]
+            "datePublished": original.year,  # type: ignore[attr-defined]
+            "inLanguage": lang,
+            "isbn": original.isbn,  # type: ignore[attr-defined]
+        }
+        if publisher:
+            work["publisher"] = {"@type": "Organization", "name": publisher}
+        return work
 
     # --- files -------------------------------------------------------------------------
 
@@ -243,41 +352,58 @@ class SiteCitations:
             except LookupError:
                 continue
             redirects[old] = passage.site_path
-        payload = {"styles": STYLE_LABELS, "templates": templates, "redirects": redirects}
+        payload = {"base": self.info.base_url, "styles": STYLE_LABELS, "templates": templates,
+                   "redirects": redirects}
         return ("/* Citation templates per book (filled by static/cite.js) and the map of "
                 "renamed ids. */\nwindow.EDITION_CITE = "
                 + json.dumps(payload, ensure_ascii=False, sort_keys=True,
                              separators=(",", ":")) + ";\n").encode("utf-8")
 
-    def redirect_pages(self, writer: object) -> list[tuple[str, bytes]]:
-        """`id/OLD.html` for each renamed id: a page in the site's chrome that moves on."""
-        from dataclasses import replace
-
+    def id_pages(self) -> list[tuple[str, bytes]]:
+        """`id/<xml:id>.html` for every published id: a stable short URL that works from
+        any static host and from disk, where a lookup in one map would need JS and a
+        server would need rewrite rules. Each is a few hundred bytes: a refresh and a
+        link (and, with a base URL, the canonical address of the passage)."""
         pages = []
-        for old in sorted(self.redirects):
+        for xml_id in self.published_ids:
             try:
-                passage = self.citer.resolve(old)
+                passage = self.citer.resolve(xml_id)
             except LookupError:
                 continue
-            path = urls.moved(old)
-            target = urls.relative(path, passage.site_path)
-            chrome = writer.chrome(  # type: ignore[attr-defined]
-                path, f"Moved: {old} — {self.info.title}", "en",
-                f"{self.info.title}, version {self.info.version}, {passage.site_path}.",
-                [("Home", urls.HOME), (f"Moved: {old}", path)])
-            chrome = replace(chrome, head_extra=chrome.head_extra + Markup(
-                f'<meta http-equiv="refresh" content="0; url={Markup.escape(target)}">\n'))
-            page = _Moved(chrome, old, passage.xml_id, target)
-            html = writer.env.get_template("moved.html").render(page=page)  # type: ignore[attr-defined]
-            pages.append((path, html.encode("utf-8")))
+            path = urls.id_page(xml_id)
+            target = Markup.escape(urls.relative(path, passage.site_path))
+            canonical = (f'<link rel="canonical" href="'
+                         f'{Markup.escape(self.info.permalink(passage.site_path))}">\n'
+                         if self.info.base_url else "")
+            name = Markup.escape(xml_id)
+            pages.append((path, (
+                f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{name}</title>\n"
+                f'<meta name="robots" content="noindex">\n{canonical}'
+                f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
+                f'<p>The passage {name} is at <a href="{target}">{target}</a>.</p>\n'
+                "</body>\n</html>\n").encode("utf-8")))
         return pages
 
+    def sitemap(self, pages: list[str]) -> list[tuple[str, bytes]]:
+        """`sitemap.xml` listing `pages` (site paths), absolute as the protocol wants:
+        none without a base URL."""
+        if not self.info.base_url:
+            return []
+        root = etree.Element("urlset", nsmap={None: SITEMAP_NS})
+        for path in sorted(pages):
+            entry = etree.SubElement(root, "url")
+            etree.SubElement(entry, "loc").text = self.info.permalink(path)
+            etree.SubElement(entry, "lastmod").text = self.info.date
+        return [(urls.SITEMAP, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                              pretty_print=True))]
+
     def site_pages(self, writer: object) -> list[tuple[str, bytes]]:
-        """The search page and the pages of moved passages, in the site's chrome."""
+        """The search page and the short URLs of every published id."""
         from transform.writers.search import search_page
 
         return [search_page(writer, self.info.title, self.info.version,
-                            self.head("search.html")), *self.redirect_pages(writer)]
+                            self.head(urls.SEARCH_PAGE, "Search")), *self.id_pages()]
 
     def dts_files(self, part: str | None = None) -> list[tuple[str, bytes]]:
         """The DTS responses: all of them, or one `part` (`edition`: the entry point and
@@ -304,3 +430,14 @@ class SiteCitations:
 
         return tuple(Link(item.label, urls.relative(path, item.path))
                      for item in downloads_of(book))
+
+
+def _json_ld(value: dict[str, object]) -> str:
+    """JSON-LD for a `<script>` element: empty values left out, and no `</` that could
+    end the element early."""
+    def prune(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: prune(v) for k, v in node.items() if v not in (None, "", [], {})}
+        return node
+
+    return json.dumps(prune(value), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")

@@ -241,7 +241,7 @@ class IndexPages:
     def chrome(self, path: str, title: str, crumbs: list[tuple[str, str]]) -> Chrome:
 
         return self.writer.chrome(path, f"{title} — {EDITION_TITLE}", "en",
-                                  f"{EDITION_TITLE}, version {self.writer.version}, {path}.",
+                                  self.writer.citations.page_citation(path, title),
                                   [(EDITION_TITLE, urls.HOME), *crumbs])
 
     def book_locators(self, entry: Entry, page: str) -> tuple[BookLocators, ...]:

@@ -299,7 +299,8 @@ def search_page(writer: object, title: str, version: str, head: object) -> tuple
     from markupsafe import Markup
 
     chrome = writer.chrome(  # type: ignore[attr-defined]
-        urls.SEARCH_PAGE, f"Search — {title}", "en", f"{title}, version {version}, {urls.SEARCH_PAGE}.",
+        urls.SEARCH_PAGE, f"Search — {title}", "en",
+        writer.citations.page_citation(urls.SEARCH_PAGE, "Search"),  # type: ignore[attr-defined]
         [("Home", urls.HOME), ("Search", urls.SEARCH_PAGE)])
     chrome = replace(chrome, head_extra=Markup(str(head)) + Markup(
         f'<script src="{urls.SEARCH_SCRIPT}" defer></script>\n'))
