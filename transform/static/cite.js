@@ -1,5 +1,5 @@
 /* The cite control: a "Cite" button on every citable passage, a panel with
-   the citation in five formats, and a copy button. Without JS the permalink (¶) and
+   the citation in six formats, and a copy button. Without JS the permalink (¶) and
    the Chicago citation as text are there already; this only adds to them.
    Templates come from cite-data.js (window.EDITION_CITE), one per book and format,
    rendered by the edition's Python (citeproc-py, bibtexparser, rispy); the values
@@ -19,10 +19,6 @@
     if (target) { window.location.replace(root + target); }
   }
 
-  function permalink(id) {
-    return window.location.href.split("#")[0] + "#" + id;
-  }
-
   function fill(template, style, values) {
     var text = template;
     TOKENS.forEach(function (name) {
@@ -40,10 +36,10 @@
   }
 
   function citation(control, style) {
-    var values = { url: permalink(control.getAttribute("data-id")) };
-    TOKENS.forEach(function (name) {
-      if (name !== "url") { values[name] = control.getAttribute("data-" + name) || ""; }
-    });
+    /* the url is the one the build gave (absolute with a base URL), never this
+       page's address: a copy opened from disk must not cite a file: address */
+    var values = {};
+    TOKENS.forEach(function (name) { values[name] = control.getAttribute("data-" + name) || ""; });
     var book = control.getAttribute("data-book");
     var template = data && data.templates[book] && data.templates[book][style];
     if (!template) {  /* no data file: the static Chicago text, as printed in the page */
@@ -140,8 +136,16 @@
     link.textContent = "Permalink: ";
     var a = document.createElement("a");
     a.href = "#" + id;
-    a.textContent = permalink(id);
+    a.textContent = control.getAttribute("data-url");
     link.appendChild(a);
+    if (!(data && data.base)) {
+      link.appendChild(document.createElement("br"));
+      var note = document.createElement("span");
+      note.className = "cite-no-base";
+      note.textContent = "No base URL was set when this site was built: the permalink " +
+        "is relative to the edition's root (build with --base-url to cite it whole).";
+      link.appendChild(note);
+    }
     var select = panel.querySelector(".cite-style");
     select.value = lastStyle;
     if (select.value !== lastStyle) { select.value = "chicago"; }

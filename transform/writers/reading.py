@@ -24,6 +24,7 @@ from transform.writers.context import PageAnchor, RenderContext
 from transform.writers.engine import Renderer
 from transform.writers.pages import (
     BookChoice,
+    BookDownloads,
     BookPage,
     BookSummary,
     Chrome,
@@ -167,19 +168,12 @@ class SiteWriter:
                         for b in self.edition.books),
             previous=Link(previous.label, rel(previous.path)) if previous else None,
             next=Link(following.label, rel(following.path)) if following else None,
-            head_extra=self.citations.head(path),
+            head_extra=self.citations.head(path, title.removesuffix(f" — {EDITION_TITLE}")),
         )
 
     def citation(self, book: BookEdition, division: Division | None, path: str) -> str:
-        parts = [f"{book.author}, {book.title}"]
-        if book.year:
-            parts[0] += f" ({book.year})"
-        if division is not None:
-            parts.append(division.label)
-            if division.pages:
-                parts.append(division.pages)
-        return (", ".join(parts) + f". In: {EDITION_TITLE}, version {self.version}, "
-                f"{path}.")
+        """The footer's "Cite this page": the same citation the cite control gives."""
+        return self.citations.page_citation(path)
 
     # --- pages -------------------------------------------------------------------
 
@@ -248,8 +242,7 @@ class SiteWriter:
                 Link(book.source.name, urls.relative(path, urls.tei_source(book.source.name))),
                 sum(1 for d in book.divisions if d.kind == "chapter"),
             ))
-        chrome = self.chrome(path, EDITION_TITLE, "en",
-                             f"{EDITION_TITLE}, version {self.version}, {path}.",
+        chrome = self.chrome(path, EDITION_TITLE, "en", self.citations.page_citation(path),
                              [("Home", path)])
         example = (self.citation(self.edition.books[0], self.edition.books[0].divisions[0],
                                  self.edition.books[0].divisions[0].path)
@@ -257,8 +250,23 @@ class SiteWriter:
         index_links = tuple(Link(label, urls.relative(path, urls.register_list(kind)))
                             for kind, label in (("persons", "People"), ("places", "Places"),
                                                 ("orgs", "Organisations")))
-        return self._page("landing.html", LandingPage(chrome, project, tuple(summaries),
-                                                     example, index_links))
+        # a book's own files (TEI, text, EPUB) first; the index of names is both books'
+        files = [self.citations.downloads(book, path) for book in self.edition.books]
+        downloads = tuple(BookDownloads(f"{book.author}, {book.title}", links[:3])
+                          for book, links in zip(self.edition.books, files, strict=True))
+        if files and files[0][3:]:
+            downloads += (BookDownloads("the index of names", files[0][3:]),)
+        reports = tuple(
+            Link(label, urls.relative(path, target)) for label, target, shown in (
+                ("Rothstein's printed index reconciled with the tagged names",
+                 urls.INDEX_PRINTED_REPORT,  # the report exists only with Rothstein's book
+                 any(book.key == "rothstein" for book in self.edition.books)),
+                ("Coverage of the index of names", urls.INDEX_COVERAGE_REPORT, True))
+            if shown)
+        return self._page("landing.html", LandingPage(
+            chrome, project, tuple(summaries), example, index_links,
+            Link("Search both books", urls.relative(path, urls.SEARCH_PAGE)), downloads,
+            Link("the DTS entry point", urls.relative(path, urls.DTS_ENTRY)), reports))
 
     def pages_page(self) -> RenderedPage:
         path = urls.PAGES
@@ -269,7 +277,7 @@ class SiteWriter:
             for book in self.edition.books
         )
         chrome = self.chrome(path, f"Printed pages — {EDITION_TITLE}", "en",
-                             f"{EDITION_TITLE}, version {self.version}, {path}.",
+                             self.citations.page_citation(path, "Printed pages"),
                              [("Home", urls.HOME), ("Printed pages", path)])
         return self._page("pages.html", PagesPage(chrome, lists))
 
