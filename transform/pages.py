@@ -234,6 +234,10 @@ def chapter_passages(root: etree._Element) -> list[str]:
 # as in Carr's witness (a test checks that this is still the figure): the site says it
 # wherever it shows an estimate.
 MEASURED = Accuracy(passages=1081, exact=835, within_one=1081)
+ESTIMATE_NOTE = (f"an estimate from the passage's place between the numbered pages; tried on "
+                 f"Rothstein with its page numbers hidden, the estimate is the right page for "
+                 f"{MEASURED.exact_share:.0%} of passages and within one page for "
+                 f"{MEASURED.within_one_share:.0%}")
 
 
 def measure(root: etree._Element, passage_ids: Iterable[str] | None = None,

@@ -15,15 +15,38 @@
       /* "58", "p. 58", "P58" and " vii " all mean the printed page */
       var page = form.elements.page.value.trim().toLowerCase().replace(/^pp?\.?\s*/, "");
       var target = (map[book] || {})[page];
+      /* a page the witness does not number: its estimated place, said to be one */
+      var estimated = ((window.EDITION_PAGEMAP_ESTIMATES || {})[book] || {})[page];
       event.preventDefault();
       if (target) {
         if (message) { message.textContent = ""; }
         window.location.href = root + target;
+      } else if (estimated) {
+        if (message) { message.textContent = ""; }
+        var hash = estimated.indexOf("#");
+        window.location.href = root + estimated.slice(0, hash) + "?estimated-page=" +
+          encodeURIComponent(page) + estimated.slice(hash);
       } else if (message) {
         message.textContent = page ? "No printed page " + page + " in this book." :
           "Type a page number.";
       }
     });
+  }
+
+  /* Landed on an estimated page: say so beside the passage, and how good estimates are. */
+  function showEstimate() {
+    var page = new URLSearchParams(window.location.search).get("estimated-page");
+    var target = page && window.location.hash ?
+      document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+    if (!target) { return; }
+    var note = document.createElement("p");
+    note.className = "estimate-note";
+    note.setAttribute("role", "status");
+    note.textContent = "The printed page " + page + " has no number in the witness: " +
+      "this passage is its estimated place, not a certain one (" +
+      (window.EDITION_PAGEMAP_NOTE || "an estimate") + "). Cite the passage by its " +
+      "chapter and paragraph.";
+    target.parentNode.insertBefore(note, target);
   }
 
   /* One popover element shared by note calls and names. */
@@ -129,6 +152,7 @@
     if (event.key === "Escape") { hide(); }
   });
   setUpGoTo();
+  showEstimate();
   setUpNotes();
   setUpNames();
   setUpToggle();

@@ -49,6 +49,9 @@ class RenderContext:
     ids: set[str] = field(default_factory=set)
     page_anchors: list[PageAnchor] = field(default_factory=list)
     printed_pages: Mapping[str, str] = field(default_factory=dict)
+    # the estimated page of each page break whose number the witness does not give
+    page_estimates: Mapping[etree._Element, int] = field(default_factory=dict)
+    estimate_note: str = ""  # how good the estimates are, as measured
     mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
     page_locators: bool = False
     link_depth: int = 0  # > 0 while rendering inside an <a>: links must not nest

@@ -317,6 +317,18 @@ class Renderer:
                 target.set("class", "pb-anchor")
                 self._set_id(target, anchor, element, ctx)
                 ctx.page_anchors.append(PageAnchor(n, anchor))
+            if element.get("cert") == "low":
+                # the number stands, marked as doubtful wherever it shows
+                classes.append("pb-uncertain")
+                html.set("data-page", f"{n}?")
+                html.set("title", f"Page {n}? of the printed book: the number is uncertain "
+                         "(see the editorial note)")
+        elif element in ctx.page_estimates:
+            estimate = ctx.page_estimates[element]
+            classes.append("pb-estimated")
+            html.set("data-page", f"c. {estimate}")
+            html.set("title", f"A new printed page begins; its number is not printed. "
+                     f"About page {estimate} ({ctx.estimate_note})")
         else:
             classes.append("pb-unnumbered")
             html.set("title", "A new printed page begins (its number is not printed)")

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
+from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
 from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
 from transform.writers.context import PageAnchor, RenderContext
@@ -96,6 +97,9 @@ class SiteWriter:
         self.env = env or template_environment()  # a live preview keeps one between saves
         self.diagnostics: list[Diagnostic] = []
         self.page_map: dict[str, dict[str, str]] = {}
+        # pages the witness does not number: where their estimated place is, per book
+        self.estimated_pages: dict[str, dict[str, str]] = {}
+        self._estimates: dict[str, tuple[dict[str, int], dict[etree._Element, int]]] = {}
         self.citations = SiteCitations(edition, EDITION_TITLE, version)
 
     # --- rendering ---------------------------------------------------------------
@@ -103,6 +107,7 @@ class SiteWriter:
     def render_division(self, book: BookEdition, division: Division) -> RenderedDivision:
         ctx = RenderContext(division.path, book.source.name, self.edition.targets,
                             printed_pages=book.printed_pages,
+                            page_estimates=self.estimates(book)[1], estimate_note=ESTIMATE_NOTE,
                             mention_ids=self.edition.mention_ids)
         root = self.renderer.render_page(list(division.elements), ctx)
         self.citations.decorate(root, division)
@@ -123,6 +128,34 @@ class SiteWriter:
                                   for division in (book.home, *book.divisions)]
         return rendered
 
+    def estimates(self, book: BookEdition) -> tuple[dict[str, int], dict[etree._Element, int]]:
+        """The estimated pages of a book's passages and unnumbered page breaks (once)."""
+        if book.key not in self._estimates:
+            self._estimates[book.key] = estimate_pages(book.tree.getroot())
+        return self._estimates[book.key]
+
+    def estimate_targets(self, book: BookEdition) -> dict[str, str]:
+        """Each page the witness does not number, between its numbered ones: the first
+        passage estimated to begin on it, else the passage the page is estimated to
+        begin in (the last one estimated before it)."""
+        numbered = sorted(int(n) for n in self.page_map.get(book.key, {}) if n.isdigit())
+        if not numbered:
+            return {}
+        passages = self.estimates(book)[0]
+        starts: list[tuple[int, str]] = [(passages[xml_id], xml_id)
+                                         for xml_id in chapter_passages(book.tree.getroot())
+                                         if xml_id in passages and xml_id in self.edition.targets]
+        found: dict[str, str] = {}
+        for page in range(numbered[0], numbered[-1] + 1):
+            if str(page) in self.page_map[book.key]:
+                continue
+            on = [xml_id for estimate, xml_id in starts if estimate == page]
+            before = [xml_id for estimate, xml_id in starts if estimate < page]
+            xml_id = on[0] if on else (before[-1] if before else None)
+            if xml_id is not None:
+                found[str(page)] = f"{self.edition.targets[xml_id]}#{xml_id}"
+        return found
+
     def build_page_map(self, rendered: dict[str, list[RenderedDivision]]) -> None:
         """Printed page → where it begins, per book (first occurrence wins).
 
@@ -141,6 +174,7 @@ class SiteWriter:
                         book.source.name, 0, 0, "warning",
                         f"printed page {n} has no anchor at {target}; left out of the page map",
                         "render-page-anchor"))
+            self.estimated_pages[book.key] = self.estimate_targets(book)
 
     # --- page chrome -------------------------------------------------------------
 
@@ -288,9 +322,16 @@ class SiteWriter:
     # --- data files ---------------------------------------------------------------
 
     def page_map_script(self) -> bytes:
-        payload = json.dumps(self.page_map, ensure_ascii=False, separators=(",", ":"))
+        """Go to page: where each printed page begins, and where each page the witness
+        does not number is estimated to be, with how good the estimates are."""
+        def dump(value: object) -> str:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
         return (f"/* Printed page -> where it begins, per book (site-root paths). */\n"
-                f"window.EDITION_PAGEMAP = {payload};\n").encode()
+                f"window.EDITION_PAGEMAP = {dump(self.page_map)};\n"
+                f"/* Unnumbered page -> its estimated place (a finding aid). */\n"
+                f"window.EDITION_PAGEMAP_ESTIMATES = {dump(self.estimated_pages)};\n"
+                f"window.EDITION_PAGEMAP_NOTE = {dump(ESTIMATE_NOTE)};\n").encode()
 
     def names_script(self) -> bytes:
         cards = {
