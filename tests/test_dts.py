@@ -208,3 +208,75 @@ def test_real_dts_responses_are_valid_json() -> None:
             assert "@type" in data and data.get("dtsVersion") == "1.0", path
         else:
             assert etree.fromstring(payload).tag == f"{TEI}TEI", path
+
+
+def test_level_0_every_request_the_templates_allow_has_a_file(responses: dict[str, bytes]) -> None:
+    """Each `down` the tree's depth permits, `ref` alone, `down=0`, and a tree without
+    `ref`; Collection with each `nav` (start/end are not served: Level 0)."""
+    entry = json.loads(responses["dts/index.json"])
+    for nav in ("children", "parents"):
+        for collection in (None, "edition", *BOOKS):
+            ids = {"id": collection} if collection else {}
+            load(responses, expand(entry["collection"], nav=nav, **ids))
+    for key in BOOKS:
+        resource = json.loads(responses[f"dts/collection/{key}.json"])
+        assert resource["dublinCore"]["date"] and "()" not in resource["description"]
+        for tree in resource["citationTrees"]:
+            name = {"tree": tree["identifier"]} if "identifier" in tree else {}
+            whole = load(responses, expand(resource["navigation"], down=-1, **name))["member"]
+            depth = max(u["level"] for u in whole)
+            assert expand(resource["document"], **name)[1:] in responses
+            for down in [*range(1, depth + 1), -1]:
+                load(responses, expand(resource["navigation"], down=down, **name))
+            for unit in whole:
+                ref = unit["identifier"]
+                alone = load(responses, expand(resource["navigation"], ref=ref, **name))
+                assert alone["ref"] == unit and "member" not in alone
+                for down in [0, *range(1, depth + 1), -1]:
+                    answer = load(responses, expand(resource["navigation"], ref=ref, down=down,
+                                                    **name))
+                    assert ref in [u["identifier"] for u in answer["member"]]
+
+
+@pytest.mark.corpus
+def test_metadata_from_the_tei_header() -> None:
+    files = dict(writer_for(TEI_DIR).files())
+    for key, year, author in (("rothstein", "1950", "Andrew Rothstein"),
+                              ("carr", "1979", "Edward Hallett Carr")):
+        resource = json.loads(files[f"dts/collection/{key}.json"])
+        dublin = resource["dublinCore"]
+        assert dublin["date"] == year and dublin["creator"] == [author]
+        assert dublin["title"] == [{"lang": "en", "value": resource["title"]}]
+        assert dublin["language"] == ["en"] and dublin["isPartOf"] == ["edition"]
+        assert resource["description"].startswith(f"{author}, {resource['title']} ({year})")
+        assert "extensions" not in resource  # none: it would need a context of its own
+
+
+def test_with_a_base_url_every_id_is_one_absolute_iri(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITION_BASE_URL", "https://example.org/edition")
+    files = writer_for(FIXTURE).files()
+    iris: dict[str, set[str]] = {}
+
+    def walk(value: object, base: str) -> None:
+        if isinstance(value, dict):
+            if "@id" in value:
+                iri = value["@id"] if "://" in value["@id"] else base + value["@id"]
+                iris.setdefault(value["@id"], set()).add(iri)
+            for inner in value.values():
+                walk(inner, base)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner, base)
+
+    for path, payload in files:
+        if path.endswith(".json"):
+            data = json.loads(payload)
+            context, local = data["@context"]
+            assert context == "https://dtsapi.org/context/v1.0.json"
+            assert local["@base"] == "https://example.org/edition/dts/collection/"
+            if data["@type"] in ("EntryPoint", "Navigation"):
+                assert data["@id"] == f"https://example.org/edition/{path}"
+            walk(data, local["@base"])
+    assert all(len(found) == 1 and next(iter(found)).startswith("https://")
+               for found in iris.values())
+    assert iris["rothstein"] == {"https://example.org/edition/dts/collection/rothstein"}
