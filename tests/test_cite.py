@@ -117,8 +117,9 @@ def test_unknown_refs_are_refused(citer: Citer, ref: str) -> None:
 def test_chicago_note_has_every_part(citer: Citer) -> None:
     text = citer.format(citer.resolve("carr-ch5-p3"), "chicago")
     assert text == (
-        "Edward Hallett Carr, The Russian Revolution: From Lenin to Stalin, version 9.8.7 "
-        "(New York: The Free Press, 1979; repr., The Test Edition, 2026), "
+        "Edward Hallett Carr, The Russian Revolution: From Lenin to Stalin, in The Test "
+        "Edition, version 9.8.7 (New York: The Free Press, 1979; TEI edition, "
+        "The edition project, 2026), "
         "ch. 5, ¶ 3, in pp. 44–7, "
         "https://example.org/ed/carr/ch05.html#carr-ch5-p3.")
 
@@ -133,7 +134,7 @@ def test_chicago_span_and_note(citer: Citer) -> None:
 def test_mla_names_are_not_initialised(citer: Citer) -> None:
     entry, in_text = citer.format(citer.resolve("roth-ch3-s2-p2"), "mla").split("\n")
     assert entry.startswith("Rothstein, Andrew. A History of the U.S.S.R. 1950.")
-    assert "version 9.8.7" in entry.lower() and "The Test Edition, 2026" in entry
+    assert "The Test Edition, TEI edition, version 9.8.7, The edition project, 2026" in entry
     assert entry.endswith("https://example.org/ed/rothstein/ch03.html#roth-ch3-s2-p2. "
                           "Page numbers follow a later re-issue.")
     assert in_text == "(Rothstein 122–4)"  # no title: citeproc-py's disambiguate gap mended
@@ -142,19 +143,56 @@ def test_mla_names_are_not_initialised(citer: Citer) -> None:
     assert "E. H." not in carr
 
 
+def test_apa_reference_and_in_text(citer: Citer) -> None:
+    entry, in_text = citer.format(citer.resolve("roth-ch3-s2-p2"), "apa").split("\n")
+    assert entry.startswith("Rothstein, Andrew. (2026). A History of the U.S.S.R. In The Test "
+                            "Edition (Version 9.8.7, TEI edition). The edition project. "
+                            "https://example.org/ed/rothstein/ch03.html#roth-ch3-s2-p2 "
+                            "(Original work published 1950)")
+    assert in_text == "(Rothstein, 1950/2026, pp. 122–4)"
+    assert citer.format(citer.resolve("carr:47"), "apa").endswith(", p. 47)")
+
+
 def test_bibtex_reads_back(citer: Citer) -> None:
     text = citer.format(citer.resolve("roth-ch3-s2-p2"), "bibtex")
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks
     (entry,) = library.entries
-    assert entry.entry_type == "book" and entry.key == "roth-ch3-s2-p2"
+    assert entry.entry_type == "incollection" and entry.key == "roth-ch3-s2-p2"
     fields = {f.key: f.value for f in entry.fields}
     assert fields["author"] == "Rothstein, Andrew"
+    assert fields["booktitle"] == "{The Test Edition}" and fields["year"] == "2026"
+    assert fields["publisher"] == "{The edition project}"
     assert fields["origdate"] == "1950"
     assert fields["pages"] == "122--4"
     assert fields["version"] == "9.8.7" and fields["date"] == "2026-01-02"
     assert fields["url"] == "https://example.org/ed/rothstein/ch03.html#roth-ch3-s2-p2"
     assert "later re-issue" in fields["note"]
+
+
+@pytest.mark.parametrize("ref", ["roth-ch3-s2-p2", "carr-ch5-p3"])
+def test_bibtex_is_read_by_a_classic_bibtex_style(citer: Citer, ref: str) -> None:
+    """pybtex's `plain` is classic BibTeX's: it needs `year` and `publisher` and warns
+    (here: fails) on a field it misses."""
+    from pybtex import errors
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    errors.set_strict_mode(True)
+    data = parse_string(citer.format(citer.resolve(ref), "bibtex"), "bibtex")
+    style = find_plugin("pybtex.style.formatting", "plain")()
+    (entry,) = style.format_entries(data.entries.values())
+    text = entry.text.render_as("text")
+    assert "The Test Edition" in text and "The edition project" in text and "2026" in text
+
+
+def test_editors_and_publisher_come_from_the_tei_header() -> None:
+    from transform.cite import publication
+
+    root = parse_tei(BOOKS["rothstein"].tei).getroot()
+    found = publication(root)
+    assert found.editors == ("The edition's editors",)  # not the programs credited
+    assert found.publisher.startswith("The edition project")
 
 
 def test_ris_reads_back(citer: Citer) -> None:
@@ -165,6 +203,8 @@ def test_ris_reads_back(citer: Citer) -> None:
     assert entry["original_publication"] == "New York, The Free Press, 1979"
     assert entry["start_page"] == "44" and "end_page" not in entry  # next page unnumbered
     assert entry["urls"] == ["https://example.org/ed/carr/ch05.html#carr-ch5-p1"]
+    assert entry["secondary_title"] == "The Test Edition"
+    assert entry["publisher"] == "The edition project" and entry["year"] == "2026"
 
 
 def test_csl_json_item(citer: Citer) -> None:
@@ -175,6 +215,8 @@ def test_csl_json_item(citer: Citer) -> None:
     assert item["issued"] == {"date-parts": [[2026, 1, 2]]}
     assert item["original-date"] == {"date-parts": [[1950]]}
     assert item["version"] == "9.8.7"
+    assert item["container-title"] == "The Test Edition"
+    assert item["publisher"] == "The edition project"
 
 
 def test_permalink_is_the_site_path_without_a_base_url() -> None:
@@ -190,10 +232,10 @@ def test_cli_cite_styles_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(main, ["cite", "rothstein:123", "--tei-dir", str(FIXTURE),
                                   "--base-url", "https://example.org/ed"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Andrew Rothstein, A History of the U.S.S.R., version ")
+    assert result.output.startswith("Andrew Rothstein, A History of the U.S.S.R., in ")
     assert result.output.endswith(", 2026), 123, https://example.org/ed/rothstein/ch03.html"
                                   "#roth-pb-123. Page numbers follow a later re-issue.\n")
-    for style in ("mla", "bibtex", "ris", "csl-json"):
+    for style in ("mla", "apa", "bibtex", "ris", "csl-json"):
         result = runner.invoke(main, ["cite", "roth-fn-12", "--style", style,
                                       "--tei-dir", str(FIXTURE)])
         assert result.exit_code == 0 and "122" in result.output, (style, result.output)
@@ -228,7 +270,9 @@ def test_real_page_58_of_rothstein(real_citer: Citer) -> None:
     passage = real_citer.resolve("rothstein:58")
     assert passage.xml_id == "roth-pb-58" and passage.pages.label == "p. 58"
     text = real_citer.format(passage, "chicago")
-    assert text.startswith("Andrew Rothstein, A History of the U.S.S.R., version ")
+    assert text.startswith("Andrew Rothstein, A History of the U.S.S.R., in The Russian "
+                           "Revolution from Two Camps: A Critical Digital Edition, version ")
+    assert "ed. The edition's editors" in text and "repr." not in text
     assert re.search(r", 58, https://example\.org/ed/rothstein/ch\d\d\.html#roth-pb-58\. "
                      r"Page numbers follow a later re-issue\.$", text)
 
@@ -268,3 +312,31 @@ def test_real_paragraph_across_a_page_break(real_citer: Citer) -> None:
             break
     else:
         pytest.fail("no paragraph of Rothstein runs over a page")
+
+
+def test_base_url_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transform.edition import base_url, base_url_option
+
+    settings = tmp_path / "pyproject.toml"
+    settings.write_text('[tool.edition]\nbase-url = "https://setting.example/ed/"\n')
+    monkeypatch.delenv("EDITION_BASE_URL", raising=False)
+    assert base_url(settings) == "https://setting.example/ed"
+    monkeypatch.setenv("EDITION_BASE_URL", "https://env.example")
+    assert base_url(settings) == "https://env.example"
+    with base_url_option("https://option.example/x"):
+        assert base_url(settings) == "https://option.example/x"
+    assert base_url(settings) == "https://env.example"
+    monkeypatch.setenv("EDITION_BASE_URL", "file:///home/me/site")
+    with pytest.raises(ValueError, match="not an http"):
+        base_url(settings)
+
+
+def test_cli_cite_takes_the_base_url_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDITION_BASE_URL", "https://edition.example/ed/")
+    result = CliRunner().invoke(main, ["cite", "carr:47", "--tei-dir", str(FIXTURE)])
+    assert result.output.rstrip().endswith(", 47, https://edition.example/ed/carr/ch05.html"
+                                           "#carr-pb-47."), result.output
+    result = CliRunner().invoke(main, ["cite", "carr:47", "--tei-dir", str(FIXTURE),
+                                       "--base-url", "file:///tmp/site"])
+    assert result.exit_code == 2 and "not an http" in result.output

@@ -268,7 +268,9 @@ class SiteCitations:
                 tags.append(("citation_inbook_title", spec.short_title))  # type: ignore[attr-defined]
             tags.append(("citation_author", f"{family}, {given_names}"))
             tags += [("citation_editor", editor) for editor in editors]  # type: ignore[attr-defined]
-            tags.append(("citation_publication_date", original.year))  # type: ignore[attr-defined]
+            # the date and publisher of what is read here, this edition (as CSL's `issued`
+            # and `publisher`); the printed book's year is in the JSON-LD's `Book`
+            tags.append(("citation_publication_date", info.date.replace("-", "/")))
             if publisher:
                 tags.append(("citation_publisher", publisher))
             if original.isbn:  # type: ignore[attr-defined]
