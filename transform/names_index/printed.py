@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
 from transform import urls
+from transform.cite import page_map
 from transform.edition import TEI_NS, XML_NS
 from transform.names_index.locators import page_value
 from transform.names_index.model import KINDS, Entry, NamesIndex
@@ -35,10 +37,12 @@ from transform.tei import reading_text
 _T = f"{{{TEI_NS}}}"
 _XML_ID = f"{{{XML_NS}}}id"
 _NAME_TAGS = (f"{_T}persName", f"{_T}placeName", f"{_T}orgName")
-_PAGES = re.compile(r"(\d+)(?:\s*[-–—]+\s*(\d+))?")
+# a page reference has one to three digits; a year (`1945 plans for`) is part of a heading
+_PAGES = re.compile(r"(?<!\d)(\d{1,3})(?:\s*[-–—]+\s*(\d{1,3}))?(?!\d)")
 _SEE = re.compile(r"\b[Ss]ee(?:\s+also)?\b.*$")
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*")
 _SEARCH_LIMIT = 12
+_PASSAGE_TAGS = tuple(f"{_T}{n}" for n in ("p", "item", "quote", "lg", "note", "head"))
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,14 @@ class PrintedHeading:
     """One heading of the printed index with the pages it gives."""
 
     item_id: str
-    heading: str
+    heading: str  # as a report shows it: a sub-entry after its parent (`Capital, foreign:
+    # Russian`), a heading whose page numbers the witness lost says so
     pages: tuple[int, ...]
     see: str
     kind: str | None
     entry_id: str | None
     line: int
+    name: str = ""  # the words a reader looks for on the page: the heading's own name part
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,24 @@ class PrintedComparison:
     missed: list[MissedReference] = field(default_factory=list)
     left_out: list[tuple[Entry, int]] = field(default_factory=list)
 
+    def expected(self, printed: int) -> int:
+        """Where a printed page reference should fall in this text: moved by the drift
+        measured for its hundred pages."""
+        return printed + self.drift.get(_band(printed // 100), self.offset)
+
+    def window_of(self, printed: int) -> tuple[int, int]:
+        expected = self.expected(printed)
+        return expected - self.window, expected + self.window
+
+    def place(self, printed: int, pages: Iterable[int]) -> int | None:
+        """Of the pages where a heading's name occurs, the one a printed reference
+        points to: within the window around the expected page, or the very page
+        printed; the nearest to the expected page wins (then the earlier)."""
+        low, high = self.window_of(printed)
+        expected = self.expected(printed)
+        found = [p for p in set(pages) if low <= p <= high or p == printed]
+        return min(found, key=lambda p: (abs(p - expected), p)) if found else None
+
     @property
     def unmatched_headings(self) -> list[PrintedHeading]:
         return [h for h in self.headings if h.entry_id is None]
@@ -97,7 +121,7 @@ class PrintedComparison:
                 f"{len(self.unmatched_headings)} do not; {self.references} page references "
                 f"of matched headings, {self.references_found} with a tagged mention within "
                 f"±{self.window} pages once moved by the offset of their hundred pages "
-                f"({self.drift_text or f'{self.offset:+d}'}), "
+                f"({self.drift_text or f'{self.offset:+d}'}) or on the very page printed, "
                 f"{len(self.missed)} without; {len(self.left_out)} indexed names the printed "
                 f"index leaves out")
 
@@ -111,7 +135,7 @@ class PrintedComparison:
         out += ["", f"headings missing from the registers ({len(self.unmatched_headings)}):"]
         out += [f"  {h.heading}  [{h.item_id}]" for h in self.unmatched_headings]
         out += ["", (f"page references with no tagged mention within ±{self.window} pages "
-                     f"({len(self.missed)}):")]
+                     f"nor on the page printed ({len(self.missed)}):")]
         out += [f"  {m.heading} [{m.kind}/{m.entry_id}]: printed p. {m.printed_page}"
                 + (f", nearest mention p. {m.nearest}" if m.nearest is not None
                    else ", no mention in the book") for m in self.missed]
@@ -168,8 +192,10 @@ def _references_start(body: str) -> int | None:
             depth = max(0, depth - 1)
         elif depth == 0:
             before = body[:match.start()].rstrip()
-            after = body[match.end():match.end() + 1]
-            if (not before or before[-1] in ",;") and not after.isalpha():
+            after = body[match.end():]
+            # `2nd World War`, `1945 plans for`: a number followed by a word is a heading's
+            if (not before or before[-1] in ",;") and len(token) <= 3 \
+                    and not re.match(r"\s*[^\W\d_]", after):
                 return match.start()
     return None
 
@@ -216,6 +242,7 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
         if div.get("type") != "index":
             continue
         parent_heading = ""
+        shown: dict[etree._Element, str] = {}  # each item's heading as the report shows it
         for item in div.iter(f"{_T}item"):
             own = etree.Element("x")
             own.text = item.text
@@ -229,8 +256,10 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
             heading, references, see = split_item(text)
             nested = item.getparent() is not None and item.getparent().getparent() is not None \
                 and item.getparent().getparent().tag == f"{_T}item"
-            if heading.startswith("(") or (heading[:1].islower()) or not heading:
-                # a sub-heading: `(Soviet), 69, 131-3` belongs to the heading above it
+            if heading.startswith("(") or heading[:1].islower() or heading[:1].isdigit() \
+                    or not heading:
+                # a sub-heading: `(Soviet), 69, 131-3`, `1945 plans for` belong to the
+                # heading above it
                 heading = f"{parent_heading} {heading}".strip()
             elif not nested:
                 parent_heading = heading
@@ -252,10 +281,24 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
                     if found:
                         kind, entry_id = found
                         break
-            headings.append(PrintedHeading(item.get(_XML_ID, ""), heading,
+            own_heading = _clean(split_item(text)[0])
+            parent_item = next(item.iterancestors(f"{_T}item"), None)
+            display = (f"{shown[parent_item]}: {own_heading}" if parent_item in shown
+                       else _clean(heading))
+            if item.find(f"{_T}gap") is not None and not references.strip():
+                display += " [page numbers lost in the witness]"
+            shown[item] = _clean(heading) if parent_item is None else display
+            name = _QUALIFIER.sub(" ", own_heading).split(",")[0].strip(" .:'")
+            headings.append(PrintedHeading(item.get(_XML_ID, ""), display,
                                            page_numbers(references), see, kind, entry_id,
-                                           item.sourceline or 0))
+                                           item.sourceline or 0, name))
     return headings
+
+
+def _clean(heading: str) -> str:
+    """A heading without the empty places its lost page numbers leave (`, ;`)."""
+    cleaned = re.sub(r"\s*[,;](\s*[,;.])+", lambda m: m.group(0).strip()[-1], heading)
+    return " ".join(cleaned.split()).strip(" ,;.:")
 
 
 def _band(hundred: int) -> str:
@@ -304,16 +347,13 @@ def compare_printed(index: NamesIndex, tree: etree._ElementTree, book: str = "ro
     result.drift = {_band(k): best_offset(v) for k, v in sorted(bands.items())}
     for heading in result.matched_headings:
         key = (heading.kind or "", heading.entry_id or "")
-        span_offsets = result.drift
         for page in heading.pages:
             result.references += 1
-            expected = page + span_offsets.get(_band(page // 100), result.offset)
-            near = nearest(key, expected)
-            if near is not None and abs(near - expected) <= window:
+            if result.place(page, pages_of.get(key, ())) is not None:
                 result.references_found += 1
             else:
                 result.missed.append(MissedReference(heading.heading, key[0], key[1], page,
-                                                     near))
+                                                     nearest(key, result.expected(page))))
     printed = Counter((h.kind, h.entry_id) for h in result.matched_headings)
     for kind in KINDS:
         for entry in index.entries[kind]:
@@ -322,3 +362,91 @@ def compare_printed(index: NamesIndex, tree: etree._ElementTree, book: str = "ro
                 result.left_out.append((entry, count))
     result.left_out.sort(key=lambda pair: (-pair[1], pair[0].sort_key))
     return result
+
+
+@dataclass(frozen=True)
+class LocatorLink:
+    """Where a printed page reference of one index item leads: the element where the
+    heading's name occurs (None when none is near), and what the link's title says."""
+
+    target: str | None
+    title: str
+
+
+def _stems(name: str) -> list[str]:
+    """The words a subject heading is found by, cut to their stems (`agricultur`)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(name).lower())
+             if len(w) > 2 and w not in _STOP_WORDS]
+    return [w[:max(5, len(w) - 2)] for w in words]
+
+
+_STOP_WORDS = frozenset({"the", "and", "with", "towards", "under", "after", "before", "for",
+                         "relations", "from"})
+
+
+def locator_links(comparison: PrintedComparison, index: NamesIndex, tree: etree._ElementTree,
+                  targets: Mapping[str, str]) -> dict[str, dict[int, LocatorLink]]:
+    """For each item of the printed index, each page it prints → where to link it.
+
+    A heading that names a register entry links to a tagged mention of the entry;
+    any other heading (a subject) to a passage whose text holds its words. Either
+    must be on a page the printed number points to (`PrintedComparison.place`);
+    where none is, the number is not linked and the title says why. Only places
+    the site has (`targets`: id → site page) are linked to.
+    """
+    mentions: dict[tuple[str, str], dict[int, str]] = {}
+    for mention in index.mentions:
+        value = page_value(mention.page) if mention.book == comparison.book and mention.page \
+            else None
+        if value and value[0] == 1 and mention.mention_id in targets:
+            mentions.setdefault((mention.kind, mention.entry_id), {}).setdefault(
+                value[1], mention.mention_id)
+    passages = _passages(tree, targets)
+    links: dict[str, dict[int, LocatorLink]] = {}
+    for heading in comparison.headings:
+        found: dict[int, str]
+        if heading.entry_id is not None:
+            found = mentions.get((heading.kind or "", heading.entry_id), {})
+            what = f"{heading.name or heading.heading} is not tagged"
+        else:
+            stems = _stems(heading.name)
+            patterns = [re.compile(r"\b" + re.escape(stem)) for stem in stems]
+            found = {}
+            for pages, xml_id, text in passages:
+                if patterns and all(p.search(text) for p in patterns):
+                    for page in pages:
+                        found.setdefault(page, xml_id)
+            what = f"the words “{heading.name}” do not occur"
+        for printed in heading.pages:
+            page = comparison.place(printed, found)
+            shift = comparison.expected(printed) - printed
+            low, high = comparison.window_of(printed)
+            if page is None:
+                title = (f"Not linked: {what} on pp. {low}–{high} of this text nor on "
+                         f"p. {printed}. The index's page numbers follow an earlier "
+                         f"pagination; around here they run {shift:+d} pages from this text's.")
+                links.setdefault(heading.item_id, {})[printed] = LocatorLink(None, title)
+            else:
+                title = (f"Printed p. {printed}: {heading.name or heading.heading} on p. {page} "
+                         f"of this text (the index's page numbers run {shift:+d} here).")
+                links.setdefault(heading.item_id, {})[printed] = LocatorLink(found[page], title)
+    return links
+
+
+def _passages(tree: etree._ElementTree, targets: Mapping[str, str]
+              ) -> list[tuple[range, str, str]]:
+    """The book's passages outside the printed index: their pages, id and folded text."""
+    root = tree.getroot()
+    pages = page_map(root)
+    found = []
+    for element in root.iter(*_PASSAGE_TAGS):
+        xml_id = element.get(_XML_ID)
+        if not xml_id or xml_id not in targets or xml_id not in pages \
+                or element.get("type") == "editorial" or any(d.get("type") == "index" for d in element.iterancestors(f"{_T}div")):
+            continue
+        first = page_value(pages[xml_id].first.n or "")
+        last = page_value(pages[xml_id].last.n or "")
+        if first and last and first[0] == last[0] == 1:
+            found.append((range(first[1], last[1] + 1), xml_id,
+                          fold(reading_text(element)).lower()))
+    return found

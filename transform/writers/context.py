@@ -14,6 +14,7 @@ from lxml import etree
 
 from transform import urls
 from transform.diagnostics import Diagnostic
+from transform.names_index.printed import LocatorLink
 
 
 @dataclass
@@ -52,6 +53,9 @@ class RenderContext:
     # the estimated page of each page break whose number the witness does not give
     page_estimates: Mapping[etree._Element, int] = field(default_factory=dict)
     estimate_note: str = ""  # how good the estimates are, as measured
+    # a printed index: per item id, each printed page → where it links (or why not)
+    index_links: Mapping[str, Mapping[int, LocatorLink]] = field(default_factory=dict)
+    index_item: str = ""  # the printed index's item being rendered
     mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
     page_locators: bool = False
     link_depth: int = 0  # > 0 while rendering inside an <a>: links must not nest

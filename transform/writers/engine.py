@@ -99,7 +99,13 @@ class Renderer:
             self.render_children(element, out, ctx)
         elif kind in (Kind.BLOCK, Kind.INLINE):
             html = self._open(out, _html_tag(behaviour.tag, out), element, behaviour, ctx)
-            self.render_children(element, html, ctx)
+            item = element.get(_XML_ID) if ctx.page_locators else None
+            if item in ctx.index_links:  # its page numbers link to where its name occurs
+                outer_item, ctx.index_item = ctx.index_item, item
+                self.render_children(element, html, ctx)
+                ctx.index_item = outer_item
+            else:
+                self.render_children(element, html, ctx)
         elif kind is Kind.HEADING:
             level = min(max(ctx.depth, 1), 6)
             html = self._open(out, _html_tag(f"h{level}", out), element, behaviour, ctx)
@@ -210,6 +216,9 @@ class Renderer:
 
     def _page_link(self, out: etree._Element, shown: str, page: str,
                    ctx: RenderContext) -> None:
+        if ctx.index_links:
+            self._index_locator(out, shown, page, ctx)
+            return
         target = ctx.printed_pages.get(page.lower())
         if target is None:
             append_text(out, shown)
@@ -218,6 +227,22 @@ class Renderer:
         link.set("class", "locator")
         link.set("href", urls.relative(ctx.page, target))
         link.text = shown
+
+    def _index_locator(self, out: etree._Element, shown: str, page: str,
+                       ctx: RenderContext) -> None:
+        """A printed index's page number, kept as printed: a link to where the heading's
+        name occurs near that page in this text, or no link and the reason on hover."""
+        found = ctx.index_links.get(ctx.index_item, {}).get(int(page))
+        target = ctx.resolve(f"#{found.target}") if found and found.target else None
+        if found is None:
+            append_text(out, shown)
+            return
+        html = etree.SubElement(out, "a" if target else "span")
+        html.set("class", "locator" if target else "locator locator-unlinked")
+        if target:
+            html.set("href", urls.relative(ctx.page, target))
+        html.set("title", found.title)
+        html.text = shown
 
     def _link(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
               ctx: RenderContext) -> None:

@@ -18,7 +18,9 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
+from transform.names_index.printed import LocatorLink, compare_printed, locator_links
 from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
+from transform.writers.index_pages import collect_from_edition
 from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
 from transform.writers.context import PageAnchor, RenderContext
@@ -100,6 +102,7 @@ class SiteWriter:
         # pages the witness does not number: where their estimated place is, per book
         self.estimated_pages: dict[str, dict[str, str]] = {}
         self._estimates: dict[str, tuple[dict[str, int], dict[etree._Element, int]]] = {}
+        self._index_links: dict[str, dict[str, dict[int, LocatorLink]]] = {}
         self.citations = SiteCitations(edition, EDITION_TITLE, version)
 
     # --- rendering ---------------------------------------------------------------
@@ -108,6 +111,7 @@ class SiteWriter:
         ctx = RenderContext(division.path, book.source.name, self.edition.targets,
                             printed_pages=book.printed_pages,
                             page_estimates=self.estimates(book)[1], estimate_note=ESTIMATE_NOTE,
+                            index_links=self.index_links(book) if division.kind == "index" else {},
                             mention_ids=self.edition.mention_ids)
         root = self.renderer.render_page(list(division.elements), ctx)
         self.citations.decorate(root, division)
@@ -133,6 +137,16 @@ class SiteWriter:
         if book.key not in self._estimates:
             self._estimates[book.key] = estimate_pages(book.tree.getroot())
         return self._estimates[book.key]
+
+    def index_links(self, book: BookEdition) -> dict[str, dict[int, LocatorLink]]:
+        """Where each page number of the book's printed index leads (see
+        `transform.names_index.printed.locator_links`)."""
+        if book.key not in self._index_links:
+            names = collect_from_edition(self.edition)
+            comparison = compare_printed(names, book.tree, book.key)
+            self._index_links[book.key] = locator_links(comparison, names, book.tree,
+                                                        self.edition.targets)
+        return self._index_links[book.key]
 
     def estimate_targets(self, book: BookEdition) -> dict[str, str]:
         """Each page the witness does not number, between its numbered ones: the first
