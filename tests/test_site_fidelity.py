@@ -20,7 +20,7 @@ FIXTURE_TEI = Path(__file__).parent / "fixtures" / "site" / "tei"
 
 def check_division(site: Path, division: Division) -> list[str]:
     """Problems with one division's page (empty when every word is there in order)."""
-    container = "//section[@class='title-page']" if division.kind == "title" else "//article"
+    container = "//section[@class='title-page']" if division.kind == "title" else "//div[@class='reading']"
     expected_text, expected_notes = tei_words(list(division.elements))
     actual_text, actual_notes = html_words(site / division.path, container)
     problems = []

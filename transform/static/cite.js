@@ -205,6 +205,24 @@
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { hide(); }
     });
+    document.addEventListener("click", showOnTap);
+  }
+
+  /* The control shows on hover; a touch screen has none, so a tap on a passage (not on
+     one of its links or buttons) shows that passage's control instead. */
+  var tapped = null;
+  function showOnTap(event) {
+    if (event.target.closest("a, button, input, select, textarea, .cite-panel")) { return; }
+    var passage = null;
+    var node = event.target;
+    while (node && node !== document.body && !passage) {
+      var control = node.querySelector ? node.querySelector(":scope > span.cite[data-id]") : null;
+      if (control) { passage = node; }
+      node = node.parentNode;
+    }
+    if (tapped && tapped !== passage) { tapped.classList.remove("cite-tapped"); }
+    tapped = passage;
+    if (passage) { passage.classList.add("cite-tapped"); }
   }
 
   /* Search needs JS (the index is read in the browser): the link appears with it. */

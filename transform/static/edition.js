@@ -75,9 +75,18 @@
     owner = anchor;
     anchor.setAttribute("aria-describedby", popover.id);
   }
+  /* A page opened at a mention (a locator of the index of names) scrolls the text
+     under a pointer that has not moved, and the browser reports the pointer entering
+     whatever name now lies under it: a card would cover the sentence the reader came
+     for. So a card opens on a pointer that really moves over its anchor. */
+  function pointerMoved(event) {
+    return event.movementX !== 0 || event.movementY !== 0;
+  }
   function bind(anchor, fill) {
     var open = function () { show(anchor, fill); };
-    anchor.addEventListener("mouseenter", open);
+    anchor.addEventListener("mousemove", function (event) {
+      if (owner !== anchor && pointerMoved(event)) { open(); }
+    });
     anchor.addEventListener("focus", open);
     anchor.addEventListener("mouseleave", hide);
     anchor.addEventListener("blur", hide);
@@ -131,20 +140,22 @@
     });
   }
 
-  /* The original-readings toggle: CSS does the work (:has); this adds a class for
-     browsers without :has and remembers the choice. */
-  function setUpToggle() {
-    var toggle = document.getElementById("show-original");
-    if (!toggle) { return; }
+  /* The reader's switches (original readings, names without underlining): CSS does
+     the work (:has); this adds a class for browsers without :has and remembers the
+     choice from page to page. */
+  function setUpSwitch(id) {
+    var box = document.getElementById(id);
+    if (!box) { return; }
+    var key = "edition-" + id;
     var stored = null;
-    try { stored = window.localStorage.getItem("edition-show-original"); } catch (e) { stored = null; }
-    if (stored === "1") { toggle.checked = true; }
+    try { stored = window.localStorage.getItem(key); } catch (e) { stored = null; }
+    if (stored === "1") { box.checked = true; }
     var apply = function () {
-      document.documentElement.classList.toggle("show-original", toggle.checked);
-      try { window.localStorage.setItem("edition-show-original", toggle.checked ? "1" : "0"); }
+      document.documentElement.classList.toggle(id, box.checked);
+      try { window.localStorage.setItem(key, box.checked ? "1" : "0"); }
       catch (e) { /* storage may be unavailable (file://, privacy mode) */ }
     };
-    toggle.addEventListener("change", apply);
+    box.addEventListener("change", apply);
     apply();
   }
 
@@ -155,5 +166,6 @@
   showEstimate();
   setUpNotes();
   setUpNames();
-  setUpToggle();
+  setUpSwitch("show-original");
+  setUpSwitch("plain-names");
 }());

@@ -133,7 +133,7 @@ def tei_words(elements: list[etree._Element]) -> tuple[list[str], list[str]]:
 # What the site adds to the TEI's words: note calls, note lists (compared apart),
 # the page's own heading lines, the markers standing for lost text.
 _DROP_IN_TEXT = ("//sup[contains(@class,'note-call')] | //ol[contains(@class,'notes')] "
-                 "| //article/p[@class='book-title'] | //article/h1 "
+                 "| //div[@class='reading']/p[@class='book-title'] | //div[@class='reading']/h1 "
                  "| //span[contains(concat(' ', @class, ' '), ' tei-gap ')]")
 _READINGS_HTML = ("//span[contains(concat(' ', @class, ' '), ' original ') "
                   "or contains(concat(' ', @class, ' '), ' corrected ')]")
@@ -141,7 +141,7 @@ _DROP_IN_NOTES = ".//a[@class='note-back'] | .//span[@class='note-kind'] " \
                  "| .//sup[contains(@class,'note-call')]"
 
 
-def html_words(page: Path, container: str = "//article") -> tuple[list[str], list[str]]:
+def html_words(page: Path, container: str = "//div[@class='reading']") -> tuple[list[str], list[str]]:
     """The words a reader sees on a page: (running text, notes)."""
     tree = html.parse(str(page))
     for reading in tree.xpath(_READINGS_HTML):

@@ -182,7 +182,11 @@ class Renderer:
 
     def _section(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
                  ctx: RenderContext) -> None:
-        html = self._open(out, _html_tag("section", out), element, behaviour, ctx)
+        # the page's own division holds its h1: a sectioning element around it would make
+        # the h1 a nested heading (HTML has no outline algorithm); its subdivisions are
+        # sections with h2-h6
+        tag = "div" if ctx.depth == 0 else "section"
+        html = self._open(out, _html_tag(tag, out), element, behaviour, ctx)
         ctx.depth += 1
         outer_locators = ctx.page_locators
         ctx.page_locators = outer_locators or behaviour.page_locators

@@ -72,6 +72,7 @@ class ReadingPage:
     pages: str
     content: Markup
     has_interventions: bool
+    has_names: bool = False  # names linked to the index: the switch of their underlining
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,24 @@ class BookSummary:
 
 
 @dataclass(frozen=True)
+class BookDownloads:
+    """One book's files, as the landing page lists them."""
+
+    title: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class LandingPage:
     chrome: Chrome
     project: Markup
     books: tuple[BookSummary, ...]
     citation_example: str
     index_links: tuple[Link, ...]
+    search: Link
+    downloads: tuple[BookDownloads, ...]
+    dts: Link
+    reports: tuple[Link, ...]  # the editors' reports on the index of names
 
 
 @dataclass(frozen=True)

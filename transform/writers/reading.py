@@ -236,7 +236,8 @@ class SiteWriter:
             book, previous, following)
         page = ReadingPage(chrome, division.label, not any(
             e.tag.endswith("}div") and e.find("{*}head") is not None for e in division.elements
-        ), book.title, division.pages, item.content, item.has_interventions)
+        ), book.title, division.pages, item.content, item.has_interventions,
+            ' data-name="' in item.content)  # a name linked to the index of names
         return self._page("reading.html", page)
 
     def book_page(self, book: BookEdition, home: RenderedDivision) -> RenderedPage:
