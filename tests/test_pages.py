@@ -109,3 +109,14 @@ def test_carr_estimates_stay_between_the_numbered_pages():
     assert all(50 <= passages[p] <= 60 for p in passages if p.startswith("carr-ch6-p"))
     pages = sorted(breaks.values())
     assert pages[0] >= 1 and pages[-1] < 200
+
+
+@pytest.mark.corpus
+def test_carr_is_cited_by_place_and_the_uncertain_page_as_uncertain():
+    from transform.cite import page_map
+
+    pages = page_map(etree.parse(str(TEI_DIR / BOOKS["carr"].tei.name)).getroot())
+    assert pages["carr-ch6-p12"].locator == "ch. 6, ¶ 12, in pp. 50–60"
+    assert "[printed p. 67?, the number is uncertain]" in pages["carr-ch7-p8"].label
+    # an estimate is never a citation's page
+    assert all("c." not in p.locator for p in pages.values())

@@ -283,7 +283,8 @@ def read_printed_index(tree: etree._ElementTree, index: NamesIndex) -> list[Prin
                         break
             own_heading = _clean(split_item(text)[0])
             parent_item = next(item.iterancestors(f"{_T}item"), None)
-            display = (f"{shown[parent_item]}: {own_heading}" if parent_item in shown
+            joiner = " " if own_heading.startswith("(") else ": "
+            display = (f"{shown[parent_item]}{joiner}{own_heading}" if parent_item in shown
                        else _clean(heading))
             if item.find(f"{_T}gap") is not None and not references.strip():
                 display += " [page numbers lost in the witness]"
