@@ -20,11 +20,11 @@ from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
 from transform.names_index.printed import LocatorLink, compare_printed, locator_links
 from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
-from transform.writers.index_pages import collect_from_edition
 from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
 from transform.writers.context import PageAnchor, RenderContext
 from transform.writers.engine import Renderer
+from transform.writers.index_pages import collect_from_edition
 from transform.writers.pages import (
     BookChoice,
     BookDownloads,
