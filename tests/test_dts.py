@@ -10,7 +10,14 @@ import pytest
 from lxml import etree
 
 from transform.edition import BOOKS, TEI_DIR
-from transform.writers.dts import DTS_NS, BookResource, DtsWriter, citation_trees, tei_xpath
+from transform.writers.dts import (
+    DTS_NS,
+    MAX_SIBLINGS,
+    BookResource,
+    DtsWriter,
+    citation_trees,
+    tei_xpath,
+)
 from transform.xmlsafe import parse_tei
 
 FIXTURE = Path(__file__).parent / "fixtures" / "cite"
@@ -211,8 +218,9 @@ def test_real_dts_responses_are_valid_json() -> None:
 
 
 def test_level_0_every_request_the_templates_allow_has_a_file(responses: dict[str, bytes]) -> None:
-    """Each `down` the tree's depth permits, `ref` alone, `down=0`, and a tree without
-    `ref`; Collection with each `nav` (start/end are not served: Level 0)."""
+    """Each `down` the tree's depth permits, `ref` alone, `down=0` (but among more than
+    MAX_SIBLINGS siblings), and a tree without `ref`; Collection with each `nav`
+    (start/end are not served: Level 0)."""
     entry = json.loads(responses["dts/index.json"])
     for nav in ("children", "parents"):
         for collection in (None, "edition", *BOOKS):
@@ -228,11 +236,17 @@ def test_level_0_every_request_the_templates_allow_has_a_file(responses: dict[st
             assert expand(resource["document"], **name)[1:] in responses
             for down in [*range(1, depth + 1), -1]:
                 load(responses, expand(resource["navigation"], down=down, **name))
+            siblings: dict[str | None, int] = {}
+            for unit in whole:
+                siblings[unit["parent"]] = siblings.get(unit["parent"], 0) + 1
             for unit in whole:
                 ref = unit["identifier"]
                 alone = load(responses, expand(resource["navigation"], ref=ref, **name))
                 assert alone["ref"] == unit and "member" not in alone
-                for down in [0, *range(1, depth + 1), -1]:
+                flat = siblings[unit["parent"]] > MAX_SIBLINGS  # down=0 not served there
+                zero = expand(resource["navigation"], ref=ref, down=0, **name)[1:]
+                assert (zero in responses) is not flat, zero
+                for down in [*([] if flat else [0]), *range(1, depth + 1), -1]:
                     answer = load(responses, expand(resource["navigation"], ref=ref, down=down,
                                                     **name))
                     assert ref in [u["identifier"] for u in answer["member"]]

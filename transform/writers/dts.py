@@ -432,12 +432,20 @@ class DtsWriter:
                 files.append((urls.dts_navigation(key, tree.name, down),
                               _dump(self.navigation(book, tree, down, None))))
             for unit in tree.units:
-                for down in (None, 0, *downs):
+                siblings = len(unit.parent.children if unit.parent else tree.top())
+                for down in (None, *([0] if siblings <= MAX_SIBLINGS else []), *downs):
                     files.append((urls.dts_navigation(key, tree.name, down, unit.identifier),
                                   _dump(self.navigation(book, tree, down, unit))))
                 files.append((urls.dts_document(key, tree.name, unit.identifier),
                               self.document(book, unit)))
         return files
+
+
+# `down=0` answers with all of a unit's siblings. Where a level is flat and long (a
+# book's pages: 422 in Rothstein), an answer for each of them, each listing all of
+# them, makes the site grow with the square of the book (23 MB for Rothstein's pages
+# alone): there `down=0` is not served; `down=1` without `ref` lists the same units.
+MAX_SIBLINGS = 100
 
 
 def _dump(payload: dict[str, object]) -> bytes:
