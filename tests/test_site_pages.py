@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from transform.edition import EDITION_TITLE
+from transform.edition import EDITION_TITLE, build_date
 
 
 def pages(site: Path) -> list[Path]:
@@ -47,8 +47,10 @@ CASES = [
      "CHAPTER I. Bread and Butter"),
     # the citation line of a page
     ("rothstein/ch01.html", "string(//p[@class='cite-line'])",
-     ("Cite this page: Andrew Rothstein, A History of the U.S.S.R. (1950), CHAPTER I. Bread "
-      f"and Butter, pp. 1–3. In: {EDITION_TITLE}, version 0.1.0, rothstein/ch01.html.")),
+     ("Cite this page: Andrew Rothstein, A History of the U.S.S.R., in The Russian Revolution "
+      "from Two Camps: A Critical Digital Edition, version 0.1.0, ed. The edition team (1950; "
+      f"TEI edition, The edition team, {build_date()[:4]}), 1–3, rothstein/ch01.html. "
+      "Page numbers follow a later re-issue.")),
     # a division without a heading gets one from its type
     ("carr/contents.html", "string(//div[@class='reading']/div/h1)", "Contents"),
     # the original-readings toggle only where there is something to toggle
