@@ -18,13 +18,13 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
+from transform.names_index.collect import book_info, build_index
 from transform.names_index.printed import LocatorLink, compare_printed, locator_links
 from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
 from transform.writers.citing import SiteCitations
 from transform.writers.collect import BookEdition, Division, Edition
 from transform.writers.context import PageAnchor, RenderContext
 from transform.writers.engine import Renderer
-from transform.writers.index_pages import collect_from_edition
 from transform.writers.pages import (
     BookChoice,
     BookDownloads,
@@ -142,7 +142,8 @@ class SiteWriter:
         """Where each page number of the book's printed index leads (see
         `transform.names_index.printed.locator_links`)."""
         if book.key not in self._index_links:
-            names = collect_from_edition(self.edition)
+            names = build_index([(book_info(b.spec), b.tree) for b in self.edition.books],
+                                self.edition.register_entries)
             comparison = compare_printed(names, book.tree, book.key)
             self._index_links[book.key] = locator_links(comparison, names, book.tree,
                                                         self.edition.targets)
