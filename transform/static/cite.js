@@ -196,11 +196,6 @@
         control.getAttribute("data-label") + ")");
       button.addEventListener("click", function () { open(control, button); });
       control.insertBefore(button, control.querySelector(".cite-text"));
-      /* the printed citation gets the absolute permalink of wherever the site is served */
-      var label = control.querySelector(".cite-label");
-      if (label && data && label.nextSibling) {
-        label.nextSibling.textContent = citation(control, "chicago");
-      }
     });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { hide(); }
