@@ -75,19 +75,22 @@
     owner = anchor;
     anchor.setAttribute("aria-describedby", popover.id);
   }
-  /* A page opened at a mention (a locator of the index of names) scrolls the text
-     under a pointer that has not moved, and the browser reports the pointer entering
-     whatever name now lies under it: a card would cover the sentence the reader came
-     for. So a card opens on a pointer that really moves over its anchor. */
-  function pointerMoved(event) {
-    return event.movementX !== 0 || event.movementY !== 0;
+  /* Following a link to a mention (a locator of the index of names) or back to a note
+     call focuses it, and a card opened on that focus would cover the sentence the reader
+     came for. Focus opens a card when the keyboard moved it (Tab), or on any other
+     element than the address's target. */
+  var tabbing = false;
+  document.addEventListener("keydown", function (event) { tabbing = event.key === "Tab"; }, true);
+  document.addEventListener("mousedown", function () { tabbing = false; }, true);
+  function isTarget(anchor) {
+    return anchor.id !== "" && decodeURIComponent(window.location.hash.slice(1)) === anchor.id;
   }
   function bind(anchor, fill) {
     var open = function () { show(anchor, fill); };
-    anchor.addEventListener("mousemove", function (event) {
-      if (owner !== anchor && pointerMoved(event)) { open(); }
+    anchor.addEventListener("mouseenter", open);
+    anchor.addEventListener("focus", function () {
+      if (tabbing || !isTarget(anchor)) { open(); }
     });
-    anchor.addEventListener("focus", open);
     anchor.addEventListener("mouseleave", hide);
     anchor.addEventListener("blur", hide);
   }
