@@ -126,6 +126,25 @@ def test_toggle_original_readings(reader: Reader, site: Path) -> None:
     assert corrected.is_visible() and not original.is_visible()
 
 
+def test_names_without_underlining_is_remembered(reader: Reader, site: Path) -> None:
+    reader.open(site, "rothstein/ch01.html")
+    page = reader.page
+    name = "a[data-name='persons/lenin']"
+
+    def underline() -> str:
+        return page.eval_on_selector(name, "a => getComputedStyle(a).textDecorationLine")
+
+    assert underline() == "underline"
+    page.check("#plain-names")
+    assert underline() == "none"
+    reader.open(site, "carr/ch02.html")  # another page keeps the reader's choice
+    assert page.is_checked("#plain-names")
+    assert page.eval_on_selector("a.name", "a => getComputedStyle(a).textDecorationLine") == "none"
+    page.uncheck("#plain-names")
+    reader.open(site, "rothstein/ch01.html")
+    assert underline() == "underline"
+
+
 def test_every_page_loads_without_console_errors(reader: Reader, site: Path) -> None:
     for path in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
         reader.open(site, path)
@@ -144,9 +163,11 @@ def test_without_javascript_notes_and_links_still_work(reader_without_js: Reader
     assert page.locator("a[data-name='persons/lenin']").first.evaluate("a => a.href") == (
         site / "index" / "persons" / "lenin.html").as_uri()
     assert page.locator("#edition-popover").count() == 0
-    # the toggle is plain CSS: it works without JavaScript too
+    # the switches are plain CSS: they work without JavaScript too
     page.check("#show-original")
     assert page.locator("#roth-ch1-s1-p1 .original").is_visible()
+    page.check("#plain-names")
+    assert page.eval_on_selector("a.name", "a => getComputedStyle(a).textDecorationLine") == "none"
     # go-to-page falls back to the list of every printed page
     page.fill("#goto-page", "2")
     page.click("form.goto button")

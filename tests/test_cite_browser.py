@@ -105,3 +105,56 @@ def test_a_renamed_id_in_an_address_leads_to_its_passage(browser: object,
     page.goto((site / "id" / "roth-old-p1.html").as_uri())
     page.wait_for_url("**/rothstein/ch01.html#roth-ch1-s2-p1")
     page.close()
+
+
+def opacity(page: object, selector: str) -> float:
+    return float(page.eval_on_selector(selector, "e => getComputedStyle(e).opacity"))  # type: ignore[attr-defined]
+
+
+def test_one_cite_control_shows_only_for_the_passage_read(browser: object, site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((site / "rothstein" / "ch01.html").as_uri())
+    page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # the fade
+    shown = page.eval_on_selector_all(
+        "span.cite", "cs => cs.filter(c => getComputedStyle(c).opacity !== '0').length")
+    assert shown == 0  # a quiet page: no control until the reader points at a passage
+    page.hover("#roth-ch1-s2-p1")
+    page.wait_for_timeout(300)
+    assert opacity(page, "#roth-ch1-s2-p1 > .cite") == 1
+    assert opacity(page, "#roth-ch1-s1-p1 > .cite") == 0
+    # with JS one control per passage: the button (its panel gives the permalink)
+    assert page.locator("#roth-ch1-s2-p1 > .cite .cite-button").is_visible()
+    assert not page.locator("#roth-ch1-s2-p1 > .cite .permalink").is_visible()
+    page.close()
+
+
+def test_without_javascript_the_permalink_is_reached_by_keyboard(browser: object,
+                                                                  site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto((site / "rothstein" / "ch01.html").as_uri())
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('permalink')"):
+            break
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused.startswith("#roth-")
+    page.wait_for_timeout(300)
+    assert float(page.evaluate(
+        "getComputedStyle(document.activeElement.closest('.cite')).opacity")) == 1
+    page.keyboard.press("Enter")
+    assert page.url.endswith(focused)
+    context.close()
+
+
+@pytest.mark.corpus
+def test_a_paragraph_in_a_block_quotation_shows_one_control(browser: object,
+                                                            real_site: Path) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto((real_site / "carr" / "ch17.html").as_uri())
+    page.hover("#carr-ch17-q1-p3")
+    page.wait_for_timeout(300)
+    assert opacity(page, "#carr-ch17-q1-p3 > .cite") == 1
+    assert opacity(page, "#carr-ch17-q1 > .cite") == 0  # the quotation's own stays quiet
+    page.close()

@@ -56,4 +56,10 @@ def test_a_locator_leads_to_the_name(browser: object, names_site: Path) -> None:
     target = page.locator(":target")
     assert target.get_attribute("data-name") == "persons/lenin"
     assert target.is_visible()
+    # the mention is focused, but its card does not cover the sentence being read
+    assert page.evaluate("document.activeElement.id") == "roth-ch3-p7-n1"
+    assert not page.locator("#edition-popover").is_visible()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # the keyboard coming back to it opens the card
+    assert page.locator("#edition-popover").is_visible()
     page.close()

@@ -25,15 +25,29 @@ def require_checker() -> str:
     return command
 
 
-def validate_site(site: Path) -> subprocess.CompletedProcess[str]:
+def validate_site(site: Path, *options: str) -> subprocess.CompletedProcess[str]:
     command = require_checker()
-    return subprocess.run([command, "--root", str(site), "--format", "text"],
+    return subprocess.run([command, "--root", str(site), "--format", "text", *options],
                           capture_output=True, text=True, timeout=600, check=False)
 
 
 def test_fixture_pages_are_valid_html5(site: Path) -> None:
     result = validate_site(site)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Warnings about the structure of headings, which screen readers navigate by: the
+# pages must not earn them (the other warnings, e.g. on `inputmode`, are the checker's
+# notes on browser support).
+HEADING_WARNINGS = ("Article lacks heading", "Consider using the \"h1\" element as a top-level")
+
+
+def test_headings_earn_no_warning(site: Path) -> None:
+    result = validate_site(site, "--show-warnings")
+    output = result.stdout + result.stderr
+    assert [line for line in output.splitlines()
+            if any(warning in line for warning in HEADING_WARNINGS)] == []
+    assert "Possible misuse of \"aria-label\"" not in output
 
 
 def test_the_checker_catches_invalid_html(tmp_path: Path) -> None:
