@@ -34,10 +34,11 @@ def test_fixture_site_links_resolve(site: Path) -> None:
     ("pages.html", "carr/ch02.html#p10"),
     ("index.html", "index/persons.html"),
     ("carr/ch01.html", "../tei/carr-russian-revolution.xml"),
-    # the printed index: its page numbers link to the printed pages, ranges at both ends
-    ("rothstein/printed-index.html", "ch01.html#p3"),
-    ("rothstein/printed-index.html", "ch01.html#p2"),
-    ("rothstein/printed-index.html", "ch02.html#p4"),
+    # the printed index: its page numbers link to where the heading's name is near that
+    # page (Lenin at 1 and 3, Petrograd at 2 and 4: their mentions, one page back)
+    ("rothstein/printed-index.html", "ch01.html#roth-fn-1-n1"),
+    ("rothstein/printed-index.html", "ch01.html#roth-ch1-s1-p1-n2"),
+    ("rothstein/printed-index.html", "ch02.html#roth-ch2-p1-n2"),
 ])
 def test_expected_links_are_there(site: Path, page: str, href: str) -> None:
     text = (site / page).read_text(encoding="utf-8")

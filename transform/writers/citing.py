@@ -39,7 +39,7 @@ from transform.ids_manifest import (
     read_manifest,
     redirects_path,
 )
-from transform.tei import append_text, reading_text
+from transform.tei import XML_ID, append_text, reading_text
 
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
 STYLE_LABELS = {"chicago": "Chicago (note)", "mla": "MLA (works cited, in-text)",
@@ -367,13 +367,18 @@ class SiteCitations:
         server would need rewrite rules. Each is a few hundred bytes: a refresh and a
         link (and, with a base URL, the canonical address of the passage)."""
         pages = []
+        whole_books = {book.tree.getroot().get(XML_ID)  # type: ignore[attr-defined]
+                       for book in self.edition.books}  # type: ignore[attr-defined]
         for xml_id in self.published_ids:
             try:
                 passage = self.citer.resolve(xml_id)
             except LookupError:
                 continue
             path = urls.id_page(xml_id)
-            target = Markup.escape(urls.relative(path, passage.site_path))
+            # a book's own id is its title page as a whole: no element there carries it
+            site_path = (passage.site_path.partition("#")[0] if passage.xml_id in whole_books
+                         else passage.site_path)
+            target = Markup.escape(urls.relative(path, site_path))
             canonical = (f'<link rel="canonical" href="'
                          f'{Markup.escape(self.info.permalink(passage.site_path))}">\n'
                          if self.info.base_url else "")
@@ -384,7 +389,7 @@ class SiteCitations:
                 f'<meta name="robots" content="noindex">\n{canonical}'
                 f'<meta http-equiv="refresh" content="0; url={target}">\n</head>\n<body>\n'
                 f'<p>The passage {name} is at <a href="{target}">{target}</a>.</p>\n'
-                "</body>\n</html>\n").encode("utf-8")))
+                "</body>\n</html>\n").encode()))
         return pages
 
     def sitemap(self, pages: list[str]) -> list[tuple[str, bytes]]:
