@@ -784,10 +784,10 @@ def ris(record: CitationRecord, url: str) -> str:
         entry["secondary_authors"] = list(record.publication.editors)
     if record.publication.publisher:
         entry["publisher"] = record.publication.publisher
-    if record.pages.first.n:
-        entry["start_page"] = record.pages.first.n
-        if record.pages.spans and record.pages.last.n:
-            entry["end_page"] = record.pages.last.n
+    if record.pages.first.known:  # certain numbers only: `67?` is said in the note
+        entry["start_page"] = record.pages.first.known
+        if record.pages.spans and record.pages.last.known:
+            entry["end_page"] = record.pages.last.known
 
     class PlainWriter(rispy.RisWriter):
         def set_header(self, count: int) -> str:

@@ -84,6 +84,10 @@ def token(name: str) -> str:
 class _TokenPage:
     n: str
 
+    @property
+    def known(self) -> str:
+        return self.n
+
     def text(self) -> str:
         return self.n
 
@@ -105,8 +109,10 @@ def passage_values(record: CitationRecord, url: str) -> dict[str, str]:
     pages = record.pages
     return {
         "id": record.xml_id, "url": url, "locator": pages.locator, "label": pages.label,
-        "note": record.note, "sp": pages.first.n or "",
-        "ep": (pages.last.n or "") if pages.spans and pages.first.n else "",
+        # the first and last page for reference managers: certain numbers only (an
+        # uncertain one, `67?`, is said in the locator)
+        "note": record.note, "sp": pages.first.known or "",
+        "ep": (pages.last.known or "") if pages.spans and pages.first.known else "",
     }
 
 
