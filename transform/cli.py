@@ -250,13 +250,13 @@ def cite(ref: str | None, style: str, base_url: str | None, tei_dir: Path,
     try:
         with base_url_option(base_url):
             click.echo(citing.cite(ref, style, tei_dir).rstrip("\n"))
+    except InputError as failure:  # before ValueError: a bad redirects line is both
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
     except ValueError as failure:  # a base URL that is not an http(s) address
         raise click.BadParameter(str(failure), param_hint="--base-url") from failure
     except citing.CitationError as failure:
         click.echo(f"edition cite: {failure}", err=True)
-        sys.exit(1)
-    except InputError as failure:
-        click.echo(failure.diagnostic.format(), err=True)
         sys.exit(1)
 
 
