@@ -46,10 +46,13 @@ from transform.edition import (
 )
 from transform.ids_manifest import load_redirects, redirects_path
 
-STYLES = ("chicago", "mla", "apa", "bibtex", "ris", "csl-json")
+STYLES = ("chicago", "chicago-bibliography", "mla", "apa", "bibtex", "ris", "csl-json")
 CSL_STYLES = {
-    # The 17th edition keeps the place of publication, which the 18th drops.
+    # The 17th edition keeps the place of publication, which the 18th drops. Chicago's
+    # notes-and-bibliography system gives a note for each citation and an entry for
+    # the bibliography: two styles here, one CSL style.
     "chicago": "chicago-notes-bibliography-17th-edition",
+    "chicago-bibliography": "chicago-notes-bibliography-17th-edition",
     "mla": "modern-language-association",
     "apa": "apa",
 }
@@ -650,7 +653,8 @@ def _csl_style(name: str) -> object:
 
 @lru_cache(maxsize=64)
 def _csl_templates(style: str, item_json: str) -> tuple[str, str]:
-    """(note or in-text citation, bibliography entry) with the placeholders in them.
+    """(note or in-text citation, bibliography entry) with the placeholders in them, in
+    `style` (a CSL style's name).
 
     citeproc-py takes a tenth of a second a style and book: what it gave is
     memoised (`transform.memo`), keyed by the style and the item.
@@ -675,7 +679,7 @@ def _format_templates(style: str, item_json: str) -> tuple[str, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(
-            _csl_style(CSL_STYLES[style]), CiteProcJSON([item]),
+            _csl_style(style), CiteProcJSON([item]),
             formatter.plain)
         citation = Citation([CitationItem(item["id"], locator=Locator("page", _LOCATOR_TOKEN))])
         bibliography.register(citation)
@@ -702,15 +706,15 @@ def _template_item(record: CitationRecord) -> str:
 
 
 def csl_citation(record: CitationRecord, style: str, url: str) -> str:
-    """Chicago: the full note; MLA and APA: the reference entry, then the in-text
-    citation."""
-    cite, entry = _csl_templates(style, _template_item(record))
+    """Chicago: the full note, or the bibliography's entry; MLA and APA: the reference
+    entry, then the in-text citation."""
+    cite, entry = _csl_templates(CSL_STYLES[style], _template_item(record))
     if record.original.reissue_note:  # the pages are not those of the first edition
         cite_note = f"{cite} {record.original.reissue_note}" if style == "chicago" else cite
         entry = f"{entry} {record.original.reissue_note}"
     else:
         cite_note = cite
-    text = cite_note if style == "chicago" else f"{entry}\n{cite}"
+    text = {"chicago": cite_note, "chicago-bibliography": entry}.get(style, f"{entry}\n{cite}")
     if style == "apa":  # "p." or "pp." goes with the pages: the label says which
         text = text.replace(f"p. {_LOCATOR_TOKEN}", record.pages.label)
     return text.replace(_LOCATOR_TOKEN, record.pages.locator).replace(_URL_TOKEN, url)

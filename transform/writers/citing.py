@@ -42,7 +42,8 @@ from transform.ids_manifest import (
 from transform.tei import XML_ID, append_text, reading_text
 
 NOTE_TAG = "{http://www.tei-c.org/ns/1.0}note"  # its text is listed apart: always safe
-STYLE_LABELS = {"chicago": "Chicago (note)", "mla": "MLA (works cited, in-text)",
+STYLE_LABELS = {"chicago": "Chicago (note)", "chicago-bibliography": "Chicago (bibliography)",
+                "mla": "MLA (works cited, in-text)",
                 "apa": "APA (reference, in-text)", "bibtex": "BibTeX", "ris": "RIS",
                 "csl-json": "CSL-JSON"}
 TOKENS = ("id", "url", "locator", "label", "note", "sp", "ep")
