@@ -150,7 +150,7 @@ class SiteWriter:
         return self._index_links[book.key]
 
     def estimate_targets(self, book: BookEdition) -> dict[str, str]:
-        """Each page the witness does not number, between its numbered ones: the first
+        """Each page the witness does not number, from its first numbered one: the first
         passage estimated to begin on it, else the passage the page is estimated to
         begin in (the last one estimated before it)."""
         numbered = sorted(int(n) for n in self.page_map.get(book.key, {}) if n.isdigit())
@@ -161,7 +161,8 @@ class SiteWriter:
                                          for xml_id in chapter_passages(book.tree.getroot())
                                          if xml_id in passages and xml_id in self.edition.targets]
         found: dict[str, str] = {}
-        for page in range(numbered[0], numbered[-1] + 1):
+        last = max([numbered[-1], *(estimate for estimate, _ in starts)])  # after the last
+        for page in range(numbered[0], last + 1):  # numbered page, the estimates go on
             if str(page) in self.page_map[book.key]:
                 continue
             on = [xml_id for estimate, xml_id in starts if estimate == page]
