@@ -940,10 +940,19 @@ def mark_works(paragraph: etree._Element, works: Sequence[Work]) -> None:
             wrap_own_text(bibl, begin, begin + len(title), tei("title"))
 
 
+# The printed index's note, as the edition's TEI gives it (the reading edition links its
+# page numbers to the names: transform/names_index/printed.py).
 INDEX_NOTE = (
-    "The page numbers of this index are printed as they stand in the witness. They were "
-    "made for an earlier pagination of the book and drift from the page numbers of this "
-    "text (pb/@n) by up to about six pages; they are kept as printed and not linked."
+    'The page numbers of this index are printed as they stand in the witness. They were '
+    'made for an earlier pagination of the book and drift from the page numbers of this '
+    'text (pb/@n) by up to about seven pages. Each number is kept as printed; in the '
+    "reading edition it links to the place near that page where the heading's name "
+    'occurs: the drift is measured for each hundred pages (the shift that puts most '
+    'references of headings that name a person, place or organisation on a page where '
+    'that name is tagged), and the link goes to a tagged mention of the name (for a '
+    'subject heading, a passage holding its words) on the page the number, so moved, '
+    'points to, within three pages of it or on the very page printed, the nearest first. '
+    'Where no such place is found the number is not linked, and its title says why.'
 )
 
 # ---------------------------------------------------------------------- index
