@@ -136,7 +136,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     try:
         edition = collect_edition(tei_dir)
         names = collect_from_edition(edition)
-        writer = SiteWriter(edition, date, edition_version())
+        writer = SiteWriter(edition, date, edition_version(), names=names)
     except InputError as error:  # unvalidated input that cannot be read (`validate=False`)
         raise BuildError(str(error), [error.diagnostic]) from error
     stage("collection")

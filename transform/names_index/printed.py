@@ -18,6 +18,8 @@ matched against the registers' name forms), and compares:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -403,6 +405,7 @@ def locator_links(comparison: PrintedComparison, index: NamesIndex, tree: etree.
             mentions.setdefault((mention.kind, mention.entry_id), {}).setdefault(
                 value[1], mention.mention_id)
     passages = _passages(tree, targets)
+    words = _WordIndex(text for _, _, text in passages)
     links: dict[str, dict[int, LocatorLink]] = {}
     for heading in comparison.headings:
         found: dict[int, str]
@@ -410,13 +413,11 @@ def locator_links(comparison: PrintedComparison, index: NamesIndex, tree: etree.
             found = mentions.get((heading.kind or "", heading.entry_id), {})
             what = f"{heading.name or heading.heading} is not tagged"
         else:
-            stems = _stems(heading.name)
-            patterns = [re.compile(r"\b" + re.escape(stem)) for stem in stems]
             found = {}
-            for pages, xml_id, text in passages:
-                if patterns and all(p.search(text) for p in patterns):
-                    for page in pages:
-                        found.setdefault(page, xml_id)
+            for n in words.holding_all(_stems(heading.name)):
+                pages, xml_id, _ = passages[n]
+                for page in pages:
+                    found.setdefault(page, xml_id)
             what = f"the words “{heading.name}” do not occur"
         for printed in heading.pages:
             page = comparison.place(printed, found)
@@ -432,6 +433,33 @@ def locator_links(comparison: PrintedComparison, index: NamesIndex, tree: etree.
                          f"of this text (the index's page numbers run {shift:+d} here).")
                 links.setdefault(heading.item_id, {})[printed] = LocatorLink(found[page], title)
     return links
+
+
+class _WordIndex:
+    """Which texts hold a word beginning with a given stem (what `\\bstem` finds in
+    a text, for a stem of letters): the texts' words, sorted, with the texts of each,
+    so that the words of a stem are found by bisection, not by searching every text."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self._texts: dict[str, set[int]] = {}
+        for n, text in enumerate(texts):
+            for word in set(re.findall(r"\w+", text)):
+                self._texts.setdefault(word, set()).add(n)
+        self._words = sorted(self._texts)
+
+    def holding(self, stem: str) -> set[int]:
+        found: set[int] = set()
+        for word in itertools.islice(self._words, bisect.bisect_left(self._words, stem), None):
+            if not word.startswith(stem):
+                break
+            found |= self._texts[word]
+        return found
+
+    def holding_all(self, stems: list[str]) -> list[int]:
+        """The texts (their numbers, in order) that hold a word of every stem."""
+        if not stems:
+            return []
+        return sorted(set.intersection(*(self.holding(stem) for stem in stems)))
 
 
 def _passages(tree: etree._ElementTree, targets: Mapping[str, str]

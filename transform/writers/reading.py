@@ -19,6 +19,7 @@ from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
 from transform.names_index.collect import book_info, build_index
+from transform.names_index.model import NamesIndex
 from transform.names_index.printed import LocatorLink, compare_printed, locator_links
 from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
 from transform.writers.citing import SiteCitations
@@ -91,8 +92,10 @@ class SiteWriter:
     """Turns a collected `Edition` into site pages (path → bytes)."""
 
     def __init__(self, edition: Edition, date: str, version: str,
-                 env: jinja2.Environment | None = None) -> None:
+                 env: jinja2.Environment | None = None, names: NamesIndex | None = None
+                 ) -> None:
         self.edition = edition
+        self._names = names  # the index of names, when the caller has collected it
         self.date = date
         self.version = version
         self.renderer = Renderer()
@@ -142,8 +145,11 @@ class SiteWriter:
         """Where each page number of the book's printed index leads (see
         `transform.names_index.printed.locator_links`)."""
         if book.key not in self._index_links:
-            names = build_index([(book_info(b.spec), b.tree) for b in self.edition.books],
-                                self.edition.register_entries)
+            if self._names is None:
+                self._names = build_index([(book_info(b.spec), b.tree)
+                                           for b in self.edition.books],
+                                          self.edition.register_entries)
+            names = self._names
             comparison = compare_printed(names, book.tree, book.key)
             self._index_links[book.key] = locator_links(comparison, names, book.tree,
                                                         self.edition.targets)
