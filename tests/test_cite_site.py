@@ -213,7 +213,7 @@ def test_real_templates_filled_equal_the_python_formats() -> None:
                     citer.format(passage, style), (passage.xml_id, style)
 
 
-def test_the_build_writes_every_part_of_issue_8(site: Path) -> None:
+def test_the_build_writes_the_search_citation_and_download_parts(site: Path) -> None:
     for path in ("cite-data.js", "search.html", "pagefind/rothstein/pagefind.js",
                  "pagefind/carr/pagefind.js", "dts/index.json",
                  "dts/collection.json", "dts/collection/rothstein.json",

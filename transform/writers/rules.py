@@ -43,7 +43,7 @@ _reading_of = etree.XPath(
 
 
 def name_href(element: etree._Element, ctx: RenderContext) -> str | None:
-    """A name's entry in the index of names (issue 7 builds the target pages)."""
+    """A name's entry in the index of names (its page, by kind and id)."""
     ref = (element.get("ref") or "").split()
     target = urls.register_kind(ref[0]) if ref else None
     return urls.register_entry(*target) if target else None
