@@ -117,10 +117,10 @@ def test_cli_csv_neutralises_formulas(formula_tei: Path) -> None:
 
 def test_site_csv_neutralises_formulas(formula_tei: Path) -> None:
     from transform.urls import INDEX_DATA
-    from transform.writers.collect import collect_edition
-    from transform.writers.index_pages import collect_from_edition, index_exports
+    from transform.writers.collect import collect_edition, collect_names
+    from transform.writers.index_pages import index_exports
 
     edition = collect_edition(formula_tei)
-    index = collect_from_edition(edition)
+    index = collect_names(edition)
     files = dict(index_exports(edition, index))
     check_csv(files[INDEX_DATA["csv"]], json.loads(files[INDEX_DATA["json"]])["mentions"])

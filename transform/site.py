@@ -36,10 +36,9 @@ from transform.edition import (
 )
 from transform.inputs import InputError
 from transform.sitedir import SITE_MARKER, SiteDirectory, SiteDirectoryError
-from transform.writers.collect import book_paths, collect_edition
+from transform.writers.collect import book_paths, collect_edition, collect_names
 from transform.writers.downloads import book_downloads
 from transform.writers.index_pages import (
-    collect_from_edition,
     index_exports,
     index_pages,
     index_reports,
@@ -135,7 +134,7 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
     say("collecting the books, the registers and the index of names")
     try:
         edition = collect_edition(tei_dir)
-        names = collect_from_edition(edition)
+        names = collect_names(edition)
         writer = SiteWriter(edition, date, edition_version(), names=names)
     except InputError as error:  # unvalidated input that cannot be read (`validate=False`)
         raise BuildError(str(error), [error.diagnostic]) from error

@@ -18,6 +18,8 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import BOOKS, NSMAP, TEI_NS, XML_NS, Book
+from transform.names_index.collect import book_info, build_index
+from transform.names_index.model import NamesIndex
 from transform.registers import Entry as RegisterEntry
 from transform.registers import read_registers, register_paths
 from transform.tei import reading_text
@@ -361,3 +363,9 @@ def collect_edition(tei_dir: Path) -> Edition:
             targets.setdefault(mention_id, targets[holder])
     return Edition(books, name_cards(entries), register_files, MappingProxyType(targets),
                    MappingProxyType(entries), MappingProxyType(mention_ids))
+
+
+def collect_names(edition: Edition) -> NamesIndex:
+    """The index of names, from the books and registers the edition has parsed."""
+    return build_index([(book_info(book.spec), book.tree) for book in edition.books],
+                       edition.register_entries)

@@ -1,8 +1,7 @@
 """The index of names in the site: list pages (A–Z, filter), one page per entry, data, reports.
 
-`edition build` collects the index once (`collect_from_edition`: from the
-books the site has already parsed, and the registers), then, in jobs that may
-run side by side, makes the pages (`index_pages`: path → HTML bytes), the
+`edition build` collects the index once (`writers.collect.collect_names`: from
+the books the site has already parsed, and the registers), then makes the pages (`index_pages`: path → HTML bytes), the
 editors' reports (`index_reports`) and the data files (`index_exports`: TEI,
 JSON, CSV; a stylesheet). Every locator links to its mention's anchor on the
 reading page that shows it (the site's own map of xml:id → page). The
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from transform import urls
 from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
-from transform.names_index.collect import book_info, build_index, listing
+from transform.names_index.collect import listing
 from transform.names_index.coverage import coverage
 from transform.names_index.export import to_csv, to_json, to_tei_bytes
 from transform.names_index.locators import format_locators, prefixes
@@ -409,12 +408,6 @@ class IndexPages:
 
     def render(self, template: str, page: object) -> bytes:
         return self.writer.env.get_template(template).render(page=page).encode("utf-8")
-
-
-def collect_from_edition(edition: Edition) -> NamesIndex:
-    """The index from the books and registers the site has parsed."""
-    return build_index([(book_info(book.spec), book.tree) for book in edition.books],
-                       edition.register_entries)
 
 
 def index_pages(writer: SiteWriter, edition: Edition, index: NamesIndex,

@@ -18,12 +18,11 @@ from markupsafe import Markup
 from transform import urls
 from transform.diagnostics import Diagnostic
 from transform.edition import EDITION_TITLE
-from transform.names_index.collect import book_info, build_index
 from transform.names_index.model import NamesIndex
 from transform.names_index.printed import LocatorLink, compare_printed, locator_links
 from transform.pages import ESTIMATE_NOTE, chapter_passages, estimate_pages
 from transform.writers.citing import SiteCitations
-from transform.writers.collect import BookEdition, Division, Edition
+from transform.writers.collect import BookEdition, Division, Edition, collect_names
 from transform.writers.context import PageAnchor, RenderContext
 from transform.writers.engine import Renderer
 from transform.writers.pages import (
@@ -146,9 +145,7 @@ class SiteWriter:
         `transform.names_index.printed.locator_links`)."""
         if book.key not in self._index_links:
             if self._names is None:
-                self._names = build_index([(book_info(b.spec), b.tree)
-                                           for b in self.edition.books],
-                                          self.edition.register_entries)
+                self._names = collect_names(self.edition)
             names = self._names
             comparison = compare_printed(names, book.tree, book.key)
             self._index_links[book.key] = locator_links(comparison, names, book.tree,
