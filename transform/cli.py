@@ -173,6 +173,33 @@ def annotate(paths: tuple[Path, ...], report: bool, dry_run: bool, redo: bool) -
                    f"{book.path}: " + ", ".join(f"{k} +{v}" for k, v in sorted(book.added.items())))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", is_flag=True,
+              help="Also list every date before the change of calendar, for review.")
+@click.option("--dry-run", is_flag=True, help="Tag in memory only; write nothing.")
+@click.option("--redo", is_flag=True,
+              help="Take back this command's earlier tags first (hand-made tags stay).")
+def dates(paths: tuple[Path, ...], report: bool, dry_run: bool, redo: bool) -> None:
+    """Tag and normalise the dates of TEI books, Old Style dates with their New Style."""
+    from transform.annotate import date_files
+    from transform.annotate.dates import format_report
+    from transform.inputs import InputError, reading
+
+    targets = list(paths) or [b.tei for b in BOOKS.values() if b.tei.exists()]
+    try:
+        with reading(targets):
+            runs = date_files(targets, write=not dry_run, redo=redo)
+    except (InputError, WriteError) as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
+    except ValueError as failure:  # a row of data/dates.txt that cannot be read
+        click.echo(f"error: {failure}", err=True)
+        sys.exit(1)
+    for run in runs:
+        click.echo(format_report(run, switch=report))
+
+
 @main.command("index")
 @click.option("--format", "fmt", type=click.Choice(["tei", "json", "csv", "text"]),
               help="Export format (default json); for the reports: text (default) or json.")

@@ -1,4 +1,5 @@
-"""Annotators: TEI→TEI passes over the books. `names` tags people, places and organisations.
+"""Annotators: TEI→TEI passes over the books. `names` tags people, places and organisations;
+`dates` tags and normalises dates.
 
 `annotate_files` is what `edition annotate` calls: it loads the registers once, runs the
 names pass over each book, writes each file back (atomically) and returns what was done.
@@ -18,12 +19,13 @@ from transform.annotate.names import (
     format_report,
     untagged_report,
 )
+from transform.annotate.dates import DatesRun, date_tree, read_decisions
 from transform.annotate.registers import load_registers
 from transform.edition import BOOKS, TEI_DIR
 from transform.fileio import write_tei
 from transform.xmlsafe import parse_tei
 
-__all__ = ["AnnotationRun", "annotate_files", "book_key_of", "format_report"]
+__all__ = ["AnnotationRun", "annotate_files", "book_key_of", "date_files", "format_report"]
 
 
 @dataclass
@@ -61,3 +63,18 @@ def annotate_files(paths: list[Path], *, registers_dir: Path = TEI_DIR, write: b
             write_tei(path, tree)
         run.books.append(result)
     return run
+
+
+def date_files(paths: list[Path], *, write: bool = True, redo: bool = False) -> list[DatesRun]:
+    """Tag the dates in each TEI book of `paths` (`edition dates`), writing each back."""
+    decisions = read_decisions()
+    runs = []
+    for path in paths:
+        tree = parse_tei(path)
+        before = etree.tostring(tree)
+        run = date_tree(tree.getroot(), book_key_of(path), str(path), redo=redo,
+                        decisions=decisions)
+        if write and etree.tostring(tree) != before:
+            write_tei(path, tree)
+        runs.append(run)
+    return runs

@@ -37,6 +37,7 @@ class Kind(Enum):
     NOTE = "note"            # a numbered call here, the text listed at the section end
     PAGE_BREAK = "pagebreak"  # printed page number in the margin, with an anchor
     MARKER = "marker"        # an empty TEI element shown as fixed text (gap)
+    DATE = "date"            # <time> around the children, both calendars where they differ
     UNWRAP = "unwrap"        # the children only
     OMIT = "omit"            # nothing (the tail is kept)
 
@@ -93,6 +94,10 @@ def page_break() -> Behaviour:
 
 def marker(text: str, css: str = "", attributes: Attributes | None = None) -> Behaviour:
     return Behaviour(Kind.MARKER, "span", css, attributes, text=text)
+
+
+def date() -> Behaviour:
+    return Behaviour(Kind.DATE, "time")
 
 
 def unwrap() -> Behaviour:

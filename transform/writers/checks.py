@@ -134,11 +134,12 @@ def tei_words(elements: list[etree._Element]) -> tuple[list[str], list[str]]:
 # the page's own heading lines, the markers standing for lost text.
 _DROP_IN_TEXT = ("//sup[contains(@class,'note-call')] | //ol[contains(@class,'notes')] "
                  "| //div[@class='reading']/p[@class='book-title'] | //div[@class='reading']/h1 "
-                 "| //span[contains(concat(' ', @class, ' '), ' tei-gap ')]")
+                 "| //span[contains(concat(' ', @class, ' '), ' tei-gap ')]"
+                 "| //span[@class='both-calendars']")
 _READINGS_HTML = ("//span[contains(concat(' ', @class, ' '), ' original ') "
                   "or contains(concat(' ', @class, ' '), ' corrected ')]")
 _DROP_IN_NOTES = ".//a[@class='note-back'] | .//span[@class='note-kind'] " \
-                 "| .//sup[contains(@class,'note-call')]"
+                 "| .//sup[contains(@class,'note-call')] | .//span[@class='both-calendars']"
 
 
 def html_words(page: Path, container: str = "//div[@class='reading']") -> tuple[list[str], list[str]]:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import TEI_NS, XML_NS
+from transform.calendars import both_calendars
 from transform.tei import append_text
 from transform.writers.behaviours import Behaviour, Kind, inline
 from transform.writers.context import PageAnchor, PendingNote, RenderContext
@@ -49,6 +50,10 @@ _STRICT_CHILDREN = {
     "tr": frozenset({"td", "th"}),
 }
 _TOKEN = re.compile(r"[^A-Za-z0-9_-]+")
+# What HTML's datetime attribute takes of TEI's dates: a year, a month, a day. Ranges and
+# dates without a year are not given: the Nu checker refuses "--05-25" (a yearless date,
+# which the HTML standard's time element lists) and the pages must pass it.
+_HTML_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 # A page number or range in a printed index ("58", "131-3", "124--125"); not "2nd", not 1917.
 _LOCATOR = re.compile(r"(?<![\w.-])(\d{1,3})(?:(--?|–)(\d{1,3}))?(?![\w])")
 
@@ -121,6 +126,8 @@ class Renderer:
         elif kind is Kind.MARKER:
             html = self._open(out, "span", element, behaviour, ctx)
             html.text = behaviour.text
+        elif kind is Kind.DATE:
+            self._date(element, out, behaviour, ctx)
         self._text(out, element.tail, ctx)
 
     def render_page(self, elements: list[etree._Element], ctx: RenderContext,
@@ -168,6 +175,29 @@ class Renderer:
         if behaviour.attributes is not None:
             for key, value in behaviour.attributes(element, ctx).items():
                 html.set(key, value)
+
+    def _date(self, element: etree._Element, out: etree._Element, behaviour: Behaviour,
+              ctx: RenderContext) -> None:
+        """A date: <time datetime> where HTML can say it (a day, a month, a year, a day of
+        a month), a span otherwise; a date of the years of two calendars is a stop for the
+        keyboard, and its reading in both ("25 October 1917 (Old Style) = 7 November 1917
+        (New Style)") follows it as text, shown on hover and focus (edition.css) and read
+        as it stands without styles or scripts."""
+        both = both_calendars(element.attrib)
+        when = element.get("when") or ""
+        tag = "time" if _HTML_DATE.fullmatch(when) else "span"
+        holder = out
+        if both:
+            holder = etree.SubElement(out, "span", {"class": "calendars"})
+            if out.tag != "a" and not any(a.tag == "a" for a in out.iterancestors()):
+                holder.set("tabindex", "0")  # in a link, the link takes the focus
+        html = self._open(holder, _html_tag(tag, holder), element, behaviour, ctx)
+        if html.tag == "time":
+            html.set("datetime", when)
+        self.render_children(element, html, ctx)
+        if both:
+            etree.SubElement(holder, "span", {"class": "both-calendars",
+                                              "data-pagefind-ignore": ""}).text = f" [{both}]"
 
     def _set_id(self, html: etree._Element, html_id: str | None, element: etree._Element,
                 ctx: RenderContext) -> None:

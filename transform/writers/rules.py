@@ -20,6 +20,7 @@ from transform.writers.behaviours import (
     Rule,
     always,
     block,
+    date,
     heading,
     inline,
     link,
@@ -213,7 +214,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "mentioned": (always(inline("i")),),
     "soCalled": (always(inline("span")),),
     "title": (when("@level='a' or @level='u'", inline("span")), always(inline("cite"))),
-    "date": (always(inline("span")),),
+    "date": (always(date()),),
     "num": (always(inline("span")),),
     "idno": (always(inline("span")),),
     "seg": (always(inline("span")),),
@@ -300,6 +301,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "refsDecl", "citeStructure", "citeData", "classDecl", "taxonomy", "category",
             "catDesc", "appInfo", "application", "profileDesc", "creation", "langUsage",
             "language", "textClass", "keywords", "catRef", "revisionDesc", "change",
+            "calendarDesc", "calendar",
+            # the register of events has pages of its own (writers/events.py)
+            "listEvent", "event", "linkGrp",
         )
     },
 }
