@@ -23,6 +23,7 @@ from pathlib import Path
 
 from lxml import etree, isoschematron
 
+from transform.calendars import is_julian_date, julian_to_gregorian
 from transform.diagnostics import Diagnostic, Report, display_path
 from transform.edition import REGISTER_FILES, SCHEMA_DIR, TEI_NS, XML_NS
 from transform.xmlsafe import (
@@ -84,6 +85,11 @@ class ParsedFile:
     tree: etree._ElementTree
     raw: bytes
     _by_line: dict[int, list[etree._Element]] | None = None
+
+    @cached_property
+    def by_id(self) -> dict[str, etree._Element]:
+        """Every element of the file by its xml:id."""
+        return {el.get(_XML_ID): el for el in self.tree.iter() if el.get(_XML_ID) is not None}
 
     @cached_property
     def lines(self) -> list[str]:
@@ -412,6 +418,45 @@ _XPATH_NUMBER = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*")
 _PB = f"{_TEI}pb"
 
 
+_DATED_CUSTOM = etree.XPath("//*[@datingMethod]")
+
+
+def check_calendars(parsed: ParsedFile, report: Report) -> None:
+    """A date written in the Julian calendar: a Julian date, and its Gregorian @when
+    (@from, @to) the one convertdate gives. edition.sch checks that both are there."""
+    for element in _DATED_CUSTOM(parsed.tree):
+        if not element.get("datingMethod", "").endswith("julian"):
+            continue
+        pairs = []
+        written = element.get("when-custom")
+        if written:
+            if len(written) == 10:
+                pairs.append(("when-custom", written, "when", False))
+            else:
+                pairs += [("when-custom", written, "from", False),
+                          ("when-custom", written, "to", True)]
+        for custom, plain, last in (("from-custom", "from", False), ("to-custom", "to", True)):
+            if element.get(custom):
+                pairs.append((custom, element.get(custom), plain, last))
+        for custom, value, plain, last in pairs:
+            line, col = locate(parsed, element)
+            if len(value) < 7:
+                continue  # a year alone: the calendars differ by days, nothing to convert
+            if not is_julian_date(value):
+                report.add(Diagnostic(parsed.shown, line, col, "error",
+                                      f'@{custom}="{value}" is no date of the Julian calendar: '
+                                      "correct the month or the day", "julian-date"))
+                continue
+            expected = julian_to_gregorian(value, last=last)
+            if element.get(plain) is not None and element.get(plain) != expected:
+                report.add(Diagnostic(parsed.shown, line, col, "error",
+                                      f'@{plain}="{element.get(plain)}" is not the Gregorian '
+                                      f'equivalent of the Julian @{custom}="{value}", which is '
+                                      f'{expected}: write {plain}="{expected}" (converted by '
+                                      "convertdate; `edition dates --redo` does it for dates "
+                                      "the pass tagged)", "julian-converted"))
+
+
 def check_page_order(parsed: ParsedFile, report: Report) -> None:
     """Rule pb-order: numbered page breaks never decrease within a book.
 
@@ -490,6 +535,10 @@ def _pointed_ids(value: str) -> Iterator[str]:
             yield token.partition("#")[2]
 
 
+_PASSAGE_PTRS = etree.XPath("//tei:linkGrp[@type = 'narration']/tei:ptr",
+                            namespaces={"tei": TEI_NS})
+
+
 def check_references(files: list[ParsedFile], context: list[ParsedFile],
                      unread: set[str], report: Report) -> None:
     """What crosses files, in one pass: ids, pointers, register entries, link targets.
@@ -515,6 +564,7 @@ def check_references(files: list[ParsedFile], context: list[ParsedFile],
         for value in set(_POINTERS(parsed.tree)):
             pointed.update(_pointed_ids(value))
     books = sum(1 for parsed in members if not parsed.is_register)
+    by_name = {parsed.path.name: parsed for parsed in members}
     book_unread = any(name not in REGISTER_FILES.values() for name in unread)
 
     def error(parsed: ParsedFile, element: etree._Element, message: str, code: str,
@@ -550,6 +600,26 @@ def check_references(files: list[ParsedFile], context: list[ParsedFile],
             for element in holding("target", target) if problems else ():
                 for message, code in problems:
                     error(parsed, element, message, code)
+        for ptr in _PASSAGE_PTRS(tree):
+            target = ptr.get("target", "")
+            file, _, passage = target.partition("#")
+            book = by_name.get(file)
+            if book is None:
+                if file not in unread:
+                    error(parsed, ptr, f'@target="{printable(target)}" points into "{file}", '
+                          "which is not a book of the edition beside this file: write "
+                          "carr-russian-revolution.xml#ID or rothstein-history-ussr.xml#ID",
+                          "passage-resolves")
+                continue
+            found = book.by_id.get(passage)
+            if found is None:
+                error(parsed, ptr, f'@target="{printable(target)}": {file} has no xml:id '
+                      f'"{passage}": point to the paragraph or note that narrates the event '
+                      "(an id that was renamed is in tei/ids/redirects.tsv)", "passage-resolves")
+            elif etree.QName(found).localname not in ("p", "note"):
+                error(parsed, ptr, f'@target="{printable(target)}" points to a '
+                      f"{etree.QName(found).localname}, not a paragraph or a note: point to "
+                      "the passages (p, note) that narrate the event", "passage-is-passage")
         for resp in set(_RESPS(tree)):
             if any(token.startswith("#") and token[1:] not in own for token in resp.split()):
                 for element in holding("resp", resp):
@@ -696,6 +766,7 @@ def validate_paths(paths: list[Path], tei_all: bool = False) -> Report:
         check_grammar(parsed, edition_grammar(), "edition-rng", report)
         check_rules(parsed, report)
         check_page_order(parsed, report)
+        check_calendars(parsed, report)
         by_folder[folder].append(parsed)
     for folder, parsed_files in sorted(by_folder.items()):
         named = {p.path.resolve() for p in parsed_files} | {folder / n for n in unread[folder]}
