@@ -34,10 +34,12 @@ from transform.edition import (
     build_date,
     edition_version,
 )
+from transform.events import EVENTS_FILE
 from transform.inputs import InputError
 from transform.sitedir import SITE_MARKER, SiteDirectory, SiteDirectoryError
 from transform.writers.collect import book_paths, collect_edition, collect_names
 from transform.writers.downloads import book_downloads
+from transform.writers.events import EventPages
 from transform.writers.index_pages import (
     index_exports,
     index_pages,
@@ -118,7 +120,8 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
         expected = ", ".join(book.tei.name for book in BOOKS.values())
         raise BuildError(f"no book TEI in {tei_dir} (expected {expected})")
     inputs = [path for _, path in books] + [
-        tei_dir / name for name in REGISTER_FILES.values() if (tei_dir / name).exists()]
+        tei_dir / name for name in (*REGISTER_FILES.values(), EVENTS_FILE)
+        if (tei_dir / name).exists()]
 
     if validate:
         from transform.validate import validate_paths
@@ -163,6 +166,10 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
             result.pages += len(index)
             write("index of names", index)
             write("index data", index_exports(edition, names))
+            say("rendering the chronology and the events")
+            events = EventPages(writer, edition).files()
+            result.pages += sum(1 for path, _ in events if path.endswith(".html"))
+            write("events", events)
             say("writing DTS and the downloads")
             write("dts", writer.citations.dts_files())
             info = writer.citations.info
@@ -172,7 +179,8 @@ def build_site(out: Path, tei_dir: Path = TEI_DIR, progress: Progress | None = N
             write("sources", [*_static_files(), *(
                 (urls.tei_source(path.name), path.read_bytes())
                 for path in [book.source for book in edition.books]
-                + list(edition.register_files))])
+                + list(edition.register_files)
+                + ([edition.events_file] if edition.events_file else []))])
             write("sitemap", writer.citations.sitemap(pages))
             say("waiting for the search index")
             write("search index", search.result())

@@ -205,3 +205,16 @@ def dts_navigation(resource: str, tree: str | None, down: int | None,
 def dts_document(resource: str, tree: str | None = None, ref: str | None = None) -> str:
     """The Document answer: a resource whole, or one citable unit of a tree."""
     return f"dts/document/{resource}{_dts_parameters(tree)}{f'/{ref}' if ref else ''}.xml"
+
+
+# --- the register of events ------------------------------------------------------------
+
+EVENTS = "events/index.html"
+EVENTS_TIMELINE = "events/timeline.svg"
+EVENTS_DATA = {"json": "downloads/events.json", "csv": "downloads/events.csv"}
+EVENTS_SCRIPT = "static/events.js"
+
+
+def event(event_id: str) -> str:
+    """The page of one event: its two accounts side by side."""
+    return f"events/{event_id}.html"

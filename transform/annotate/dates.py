@@ -7,7 +7,8 @@ text is read as one string, the date expressions are found in it, and each is wr
 - never changes a character of the text, and never touches a date tagged before (by hand
   or by an earlier run): tagged dates are barriers, so a second run adds nothing;
 - finds full dates ("March 3, 1918", "November 7th, 1917"), days of a month ("May 5th"),
-  months ("March 1921", "in October"), years ("in 1905"), decades ("the 1920s") and
+  months ("March 1921", "in October"), years ("in 1905"), decades ("the 1920s", "the
+  nineteen-twenties") and
   ranges ("1917-21", "April-May 1927", "December 9th to 23rd");
 - gives a date without its year the year of its context: the same construction ("March
   8th and March 12th, 1917": certain), the same paragraph before it (`cert="medium"`) or
@@ -90,6 +91,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year-range", _p(r"(?<![\w£$,./-])(?P<y1>YEAR)DASH(?P<y2>\d{4}|\d{1,2})(?![\w’'])(?![-–]?\d)")),
     # the 1920s
     ("decade", _p(r"(?<![\w£$,./-])(?P<y>1[6-9]\d0)(?:’|')?s\b")),
+    # the nineteen-twenties
+    ("decade-words", re.compile(r"(?<![\w-])(?P<c>[Ee]ighteen|[Nn]ineteen)[- ](?P<d>twenties|"
+                                r"thirties|forties|fifties|sixties|seventies|eighties|nineties)"
+                                r"(?![\w-])")),
     # 1905
     ("year", _p(r"(?<![\w£$,./])(?P<y>YEAR)(?![\w’'])(?!,\d)(?![.,]\d)")),
     # in October, by March
@@ -251,6 +256,11 @@ def find_dates(text: str) -> list[Found]:
             elif kind == "decade":
                 y = int(g["y"])
                 items = [Found(start, end, kind, Written(y), Written(y + 9))]
+            elif kind == "decade-words":
+                tens = ["twenties", "thirties", "forties", "fifties", "sixties", "seventies",
+                        "eighties", "nineties"].index(g["d"]) + 2
+                y = (1800 if g["c"].lower() == "eighteen" else 1900) + tens * 10
+                items = [Found(start, end, "decade", Written(y), Written(y + 9))]
             elif kind == "year":
                 if NOT_BEFORE_YEAR.search(text[:start]) or QUANTITY_AFTER.match(text, end):
                     continue

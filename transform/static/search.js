@@ -1,6 +1,7 @@
 /* Full-text search of both books: Pagefind's index of every citable
    passage (transform/writers/search.py). Filters: book, person, place,
-   organisation, footnotes only. A "quoted phrase" keeps only the hits whose text
+   organisation, event, a range of years (the years a passage's dates name),
+   footnotes only. A "quoted phrase" keeps only the hits whose text
    holds the phrase. Every hit links to its paragraph or note and shows the book,
    chapter and printed page(s). */
 (function () {
@@ -15,6 +16,9 @@
     person: document.getElementById("search-person"),
     place: document.getElementById("search-place"),
     organisation: document.getElementById("search-org"),
+    event: document.getElementById("search-event"),
+    from: document.getElementById("search-from"),
+    to: document.getElementById("search-to"),
     notes: document.getElementById("search-notes")
   };
   var PAGE = 50;
@@ -51,7 +55,7 @@
         fields.book.appendChild(option);
       });
       [["person", "search-persons"], ["place", "search-places"],
-       ["organisation", "search-orgs"]].forEach(function (pair) {
+       ["organisation", "search-orgs"], ["event", "search-events"]].forEach(function (pair) {
         var values = filters[pair[0]] || {};
         var datalist = document.getElementById(pair[1]);
         Object.keys(values).sort().forEach(function (name) {
@@ -70,10 +74,20 @@
 
   function query() {
     var filters = {};
-    ["book", "person", "place", "organisation"].forEach(function (name) {
+    ["book", "person", "place", "organisation", "event"].forEach(function (name) {
       var value = fields[name].value.trim();
       if (value) { filters[name] = value; }
     });
+    /* A range of years: the passages whose dates name any year in it. */
+    var from = parseInt(fields.from.value, 10);
+    var to = parseInt(fields.to.value, 10);
+    if (from || to) {
+      from = from || 1861;
+      to = to || 1950;
+      var years = [];
+      for (var y = Math.min(from, to); y <= Math.max(from, to); y += 1) { years.push(String(y)); }
+      filters.year = { any: years };
+    }
     if (fields.notes.checked) { filters["in"] = "footnotes"; }
     var text = fields.q.value.trim();
     var phrases = (text.match(/"[^"]+"/g) || []).map(function (p) {
@@ -176,7 +190,7 @@
   function fromAddress() {
     var params = new URLSearchParams(window.location.search);
     fields.q.value = params.get("q") || "";
-    ["book", "person", "place", "organisation"].forEach(function (name) {
+    ["book", "person", "place", "organisation", "event", "from", "to"].forEach(function (name) {
       fields[name].value = params.get(name) || "";
     });
     fields.notes.checked = params.get("notes") === "1";

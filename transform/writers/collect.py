@@ -18,6 +18,7 @@ from lxml import etree
 
 from transform import urls
 from transform.edition import BOOKS, NSMAP, TEI_NS, XML_NS, Book
+from transform.events import EventRegister, load_events
 from transform.names_index.collect import book_info, build_index
 from transform.names_index.model import NamesIndex
 from transform.registers import Entry as RegisterEntry
@@ -143,6 +144,9 @@ class Edition:
     # each tagged name's id (`roth-ch3-s2-p14-n2`), so that its link can be the target
     # of the index's locators; decided here, never written into the TEI tree
     mention_ids: Mapping[etree._Element, str] = field(default_factory=dict)
+    # the register of events (tei/events.xml), with the passages that narrate each
+    events: EventRegister = field(default_factory=lambda: EventRegister([]))
+    events_file: Path | None = None
 
 
 def _label(div: etree._Element, kind: str) -> str:
@@ -361,8 +365,10 @@ def collect_edition(tei_dir: Path) -> Edition:
         holder = mention_id.rpartition("-n")[0]
         if holder in targets:
             targets.setdefault(mention_id, targets[holder])
+    events_file = tei_dir / "events.xml"
     return Edition(books, name_cards(entries), register_files, MappingProxyType(targets),
-                   MappingProxyType(entries), MappingProxyType(mention_ids))
+                   MappingProxyType(entries), MappingProxyType(mention_ids),
+                   load_events(tei_dir), events_file if events_file.exists() else None)
 
 
 def collect_names(edition: Edition) -> NamesIndex:

@@ -209,6 +209,7 @@ class IndexEntryPage:
     kwic: tuple[KwicBook, ...]
     back: Link
     register: Link
+    events: tuple[Link, ...] = ()  # the events this entry takes part in, in order of date
 
 
 @dataclass(frozen=True)
@@ -397,7 +398,9 @@ class IndexPages:
             Link(f"All {KIND_LABELS[kind].lower()}", urls.relative(path, urls.register_list(
                 kind))),
             Link(f"{register}#{entry.entry_id}",
-                 urls.relative(path, urls.tei_source(register))))
+                 urls.relative(path, urls.tei_source(register))),
+            tuple(Link(f"{e.label} ({e.date_label()})", urls.relative(path, urls.event(e.id)))
+                  for e in self.writer.edition.events.by_entry.get((kind, entry.entry_id), ())))
         return path, self.render("index_entry.html", page)
 
     def report_page(self, path: str, heading: str, summary: str, lines: list[str]

@@ -117,9 +117,29 @@ class SiteWriter:
                             mention_ids=self.edition.mention_ids)
         root = self.renderer.render_page(list(division.elements), ctx)
         self.citations.decorate(root, division)
+        self.link_events(root, division.path)
         self.diagnostics.extend(ctx.diagnostics)
         return RenderedDivision(division, _serialise(root), tuple(ctx.page_anchors),
                                 ctx.has_interventions, frozenset(ctx.ids))
+
+    def link_events(self, root: etree._Element, path: str) -> None:
+        """A passage that narrates an event ends with a discreet link to its page."""
+        by_passage = self.edition.events.by_passage
+        if not by_passage:
+            return
+        for element in root.iter("p", "div", "li", "blockquote"):
+            events = by_passage.get(element.get("id", ""))
+            if not events:
+                continue
+            holder = etree.SubElement(element, "span", {"class": "event-links",
+                                                         "data-pagefind-ignore": "all"})
+            holder.text = "Event: " if len(events) == 1 else "Events: "
+            for n, event in enumerate(events):
+                link = etree.SubElement(holder, "a", {
+                    "href": urls.relative(path, urls.event(event.id)),
+                    "title": "The two accounts of this event, side by side"})
+                link.text = event.label
+                link.tail = "; " if n + 1 < len(events) else None
 
     def render_fragment(self, elements: list[etree._Element], ctx: RenderContext) -> Markup:
         """Header material shown on a page; one context per page keeps its ids unique."""

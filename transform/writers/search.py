@@ -31,6 +31,7 @@ from lxml import etree
 from transform import memo, urls
 from transform.cite import is_citable, within_passage
 from transform.edition import TEI_NS, XML_NS
+from transform.events import passage_years
 from transform.tei import reading_text
 
 _T = f"{{{TEI_NS}}}"
@@ -78,6 +79,7 @@ def search_records(edition: object, citer: object,
     names = {f"{e.kind}/{e.entry_id}": e.name
              for e in edition.registers}  # type: ignore[attr-defined]
     records = []
+    events = edition.events.by_passage  # type: ignore[attr-defined]
     for book in edition.books:  # type: ignore[attr-defined]
         if books is not None and book.key not in books:
             continue
@@ -95,6 +97,12 @@ def search_records(edition: object, citer: object,
             in_note = element.tag == _NOTE
             filters = {"book": [short], "in": ["footnotes" if in_note else "main text"],
                        **_mentions(element, names)}
+            years = sorted(set(passage_years(element)))
+            if years:
+                filters["year"] = [str(y) for y in years]
+            narrated = events.get(xml_id)
+            if narrated:
+                filters["event"] = [e.label for e in narrated]
             records.append(SearchRecord(
                 url=passage.site_path, content=content,
                 meta={"title": f"{short}: {chapter}" if chapter else short,
