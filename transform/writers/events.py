@@ -27,6 +27,7 @@ from markupsafe import Markup
 from transform import urls
 from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
 from transform.events import FIRST_YEAR, LAST_YEAR, Event, EventRegister, passage_years
+from transform.names_index.export import spreadsheet_safe
 from transform.tei import reading_text
 from transform.writers.collect import BookEdition, Edition
 from transform.writers.context import RenderContext
@@ -369,7 +370,7 @@ class EventPages:
         out.writerow(["id", "label", "type", "start", "end", "julian_start", "julian_end",
                       "cert", "description", "participants", "carr", "rothstein", "page"])
         for row in rows:
-            out.writerow([_cell(v if not isinstance(v, list) else " ".join(v))
+            out.writerow([spreadsheet_safe(v if not isinstance(v, list) else " ".join(v))
                           for v in row.values()])
         return [(urls.EVENTS_DATA["json"], json.dumps(
                     {"events": rows, "words_per_year": {
@@ -385,15 +386,3 @@ class EventPages:
                 *(self.event_page(i) for i in range(len(self.register.events))),
                 (urls.EVENTS_TIMELINE, self.timeline(urls.EVENTS_TIMELINE, standalone=True)),
                 *self.data()]
-
-
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run: a leading = + - @ (or tab, return) is
-    quoted with an apostrophe."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def event_links(register: EventRegister, page: str) -> dict[str, tuple[Link, ...]]:
-    """For each passage that narrates an event: links to its event pages from `page`."""
-    return {passage: tuple(Link(e.label, urls.relative(page, urls.event(e.id))) for e in events)
-            for passage, events in register.by_passage.items()}
