@@ -224,7 +224,7 @@ def test_within_page_split_is_rejoined_without_page_break() -> None:
 def test_corrections_become_choice_and_surplus() -> None:
     corrections = {
         1: [carr.Correction(1, "delegatesand", "delegatesand", "delegates\u2014and", "dash", "")],
-        3: [carr.Correction(3, "ecent.", "e", "", "surplus", "")],
+        3: [carr.Correction(3, "\u27e6e\u27e7cent.", "e", "", "surplus", "")],
     }
     block = carr.Block([
         carr.Segment(carr.SourceLine(1, "649 delegatesand took 40 per"), "649 delegatesand took 40 per"),
@@ -245,6 +245,34 @@ def test_a_correction_context_must_be_unique() -> None:
                                      "a stage. which a stage. which")])
     with pytest.raises(ValueError, match="not unique"):
         carr.build_paragraph(tei("div"), "x-p1", block, _context(corrections=corrections))
+
+
+@pytest.mark.parametrize(("context", "message"), [
+    ("when he congress", "occurs 2 times in the context"),
+    ("\u27e6he\u27e7 \u27e6he\u27e7", "exactly one reading"),
+    ("when \u27e6he\u27e7 congress", None)])
+def test_a_correction_must_not_be_ambiguous_within_its_context(context: str,
+                                                              message: str | None) -> None:
+    """The row "when he congress" once corrected the "he" inside "when" ("wthen he")."""
+    corrections = {1: [carr.Correction(1, context, "he", "the", "spelling", "")]}
+    block = carr.Block([carr.Segment(carr.SourceLine(1, "misleading when he congress was"),
+                                     "misleading when he congress was")])
+    if message is None:
+        carr.build_paragraph(tei("div"), "x-p1", block, _context(corrections=corrections))
+        return
+    with pytest.raises(ValueError, match=message):
+        carr.build_paragraph(tei("div"), "x-p1", block, _context(corrections=corrections))
+
+
+def test_a_marked_target_is_corrected_where_marked() -> None:
+    corrections = {1: [carr.Correction(1, "when \u27e6he\u27e7 congress", "he", "the",
+                                       "spelling", "")]}
+    block = carr.Block([carr.Segment(carr.SourceLine(1, "misleading when he congress was"),
+                                     "misleading when he congress was")])
+    p = carr.build_paragraph(tei("div"), "x-p1", block, _context(corrections=corrections))
+    assert p.text == "misleading when "
+    assert p.find("t:choice/t:corr", NS).text == "the"
+    assert p.find("t:choice", NS).tail == " congress was"
 
 
 def _text_with_breaks(numbers: list[str | None]) -> etree._Element:

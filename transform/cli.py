@@ -200,6 +200,62 @@ def dates(paths: tuple[Path, ...], report: bool, dry_run: bool, redo: bool) -> N
         click.echo(format_report(run, switch=report))
 
 
+@main.command()
+@click.argument("tables", nargs=-1,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--tei-dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=TEI_DIR, show_default=True, help="Where the books are.")
+@click.option("--dry-run", is_flag=True, help="Check and apply in memory only; write nothing.")
+def correct(tables: tuple[Path, ...], tei_dir: Path, dry_run: bool) -> None:
+    """Apply tables of corrections to the TEI books as choice/sic/corr.
+
+    Default: every table in transform/corrections/. A row gives the passage's xml:id,
+    a context that occurs there once, the printed reading (sic) once in it, the
+    correction, its type and a note starting with the class of error. A row that is
+    ambiguous or crosses markup is refused with its table line, and nothing is
+    written; a row already applied is left alone.
+    """
+    from transform.correct import (CORRECTIONS_DIR, CorrectionError, apply_rows, read_table,
+                                   rows_by_book)
+    from transform.inputs import InputError, reading
+
+    chosen = list(tables) or sorted(CORRECTIONS_DIR.glob("*.tsv"))
+    prefixes = {book.id_prefix: key for key, book in BOOKS.items()}
+    failures: list[CorrectionError] = []
+    changed = []
+    try:
+        rows = [row for table in chosen for row in read_table(table)]
+        with reading([tei_dir / BOOKS[key].tei.name for key in BOOKS]):
+            from transform.xmlsafe import parse_tei
+
+            for key, book_rows in rows_by_book(rows, prefixes):
+                path = tei_dir / BOOKS[key].tei.name
+                tree = parse_tei(path)
+                try:
+                    outcome = apply_rows(tree.getroot(), book_rows)
+                except ExceptionGroup as group:
+                    failures.extend(group.exceptions)
+                    continue
+                changed.append((path, tree, outcome))
+    except (CorrectionError, InputError) as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
+    if failures:
+        for failure in failures:
+            click.echo(failure.diagnostic.format(), err=True)
+        click.echo(f"{len(failures)} correction(s) refused; nothing written", err=True)
+        sys.exit(1)
+    for path, tree, outcome in changed:
+        if outcome.applied and not dry_run:
+            try:
+                write_tei(path, tree)
+            except WriteError as failure:
+                click.echo(failure.diagnostic.format(), err=True)
+                sys.exit(1)
+        click.echo(f"{path}: {len(outcome.applied)} applied, "
+                   f"{len(outcome.already)} already in the text")
+
+
 @main.command("index")
 @click.option("--format", "fmt", type=click.Choice(["tei", "json", "csv", "text"]),
               help="Export format (default json); for the reports: text (default) or json.")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from transform.correct import target_in_context
 from transform.edition import BOOKS, TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
@@ -408,10 +409,14 @@ def add_corrections(inline: Inline, offset: int, line: SourceLine, text: str,
                     corrections: dict[int, list[Correction]]) -> None:
     """Spans for the table's corrections on `line`, whose text starts at `offset`."""
     for correction in corrections.get(line.number, []):
-        at = text.find(correction.context)
-        if at < 0 or text.count(correction.context) != 1:
-            raise ValueError(f"line {line.number}: context {correction.context!r} not unique")
-        start = offset + at + correction.context.index(correction.sic)
+        try:
+            context, within = target_in_context(correction.context, correction.sic)
+        except ValueError as error:
+            raise ValueError(f"line {line.number}: {error}") from None
+        at = text.find(context)
+        if at < 0 or text.count(context) != 1:
+            raise ValueError(f"line {line.number}: context {context!r} not unique")
+        start = offset + at + within
         end = start + len(correction.sic)
         attrib = (("type", correction.kind),)
         if correction.kind == "surplus":

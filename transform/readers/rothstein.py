@@ -31,6 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from transform.correct import target_in_context
 from transform.edition import TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
@@ -635,13 +636,14 @@ class InlineBuilder:
         corrections = self.context.corrections.get(line.lineno, [])
         spans: list[tuple[int, int, Correction]] = []
         for correction in corrections:
-            start = text.find(correction.context)
-            if start < 0 or text.count(correction.context) != 1:
+            try:
+                context, offset = target_in_context(correction.context, correction.sic)
+            except ValueError as error:
+                raise WitnessError(f"line {line.lineno}: {error}") from None
+            start = text.find(context)
+            if start < 0 or text.count(context) != 1:
                 raise WitnessError(f"line {line.lineno}: correction context "
-                                   f"{correction.context!r} not found once in {text!r}")
-            offset = correction.context.find(correction.sic)
-            if offset < 0:
-                raise WitnessError(f"line {line.lineno}: sic {correction.sic!r} not in context")
+                                   f"{context!r} not found once in {text!r}")
             spans.append((start + offset, start + offset + len(correction.sic), correction))
             self.context.used_corrections.add((line.lineno, correction.context))
         spans.sort(key=lambda span: span[0])
