@@ -165,3 +165,19 @@ def test_every_table_of_the_edition_is_in_the_books() -> None:
                           if c.get("subtype"))
         wanted = Counter(row.error_class for row in mine if row.type != "surplus")
         assert all(classes[k] >= n for k, n in wanted.items()), (classes, wanted)
+
+
+def test_rows_whose_contexts_overlap_are_applied_once_each(tmp_path: Path) -> None:
+    """Two corrections in one context ("In the ‘60s and ‘70s"): once both are made,
+    neither context reads as it did, yet each row is found applied, not refused."""
+    book_text = BOOK.replace("The congress met. The congress rose.",
+                             "In the ‘60s and ‘70s its scene.")
+    rows = read_table(table(
+        tmp_path,
+        "carr-ch1-p2\tIn the ‘60s and ‘70s\t‘60s\t’60s\tpunctuation\tquote-mark: a decade",
+        "carr-ch1-p2\tand ‘70s its scene\t‘70s\t’70s\tpunctuation\tquote-mark: a decade"))
+    root = etree.fromstring(book_text.encode())
+    assert len(apply_rows(root, rows).applied) == 2
+    assert reading_text(passage(root, "carr-ch1-p2")) == "In the ’60s and ’70s its scene."
+    again = apply_rows(root, rows)
+    assert (len(again.applied), len(again.already)) == (0, 2)

@@ -168,9 +168,11 @@ class ReadingMap:
     chars: list[_Char] = field(default_factory=list)
 
     @classmethod
-    def of(cls, element: etree._Element) -> ReadingMap:
+    def of(cls, element: etree._Element, *, printed: bool = False) -> ReadingMap:
+        """The reading text, or with `printed` the text as the witness prints it (the
+        `sic` of each correction, surplus letters included, nothing supplied)."""
         raw: list[_Char] = []
-        _walk(element, raw, guarded=False)
+        _walk(element, raw, guarded=False, printed=printed)
         chars: list[_Char] = []
         for item in raw:
             if item.char.isspace():
@@ -188,21 +190,27 @@ def _slot(node: etree._Element, slot: str, raw: list[_Char], guarded: bool) -> N
     raw.extend(_Char(ch, node, slot, k, guarded) for k, ch in enumerate(value))
 
 
-def _walk(node: etree._Element, raw: list[_Char], guarded: bool) -> None:
+PRINTED_ONLY = frozenset(T + n for n in ("sic", "orig", "surplus"))
+EDITORIAL = frozenset(T + n for n in ("corr", "reg", "supplied", "expan"))
+
+
+def _walk(node: etree._Element, raw: list[_Char], guarded: bool, printed: bool) -> None:
     _slot(node, "text", raw, guarded)
     for child in node:
         tag = child.tag
+        skipped = (EDITORIAL | {T + "fw"}) if printed else NOT_READING
+        shielded = guarded or tag in (PRINTED_ONLY if printed else GUARDED)
         if tag in BREAKS:
             if child.get("break") != "no":
                 raw.append(_Char(" ", None))
-        elif not isinstance(tag, str) or tag in NOT_READING or tag == T + "note":
+        elif not isinstance(tag, str) or tag in skipped or tag == T + "note":
             pass
         elif tag in SPACED:
             raw.append(_Char(" ", None))
-            _walk(child, raw, guarded or tag in GUARDED)
+            _walk(child, raw, shielded, printed)
             raw.append(_Char(" ", None))
         else:
-            _walk(child, raw, guarded or tag in GUARDED)
+            _walk(child, raw, shielded, printed)
         _slot(child, "tail", raw, guarded)
 
 
@@ -227,17 +235,25 @@ def _editor(root: etree._Element, row: Row) -> str:
     return "#" + editors[0]
 
 
-def _already(passage: etree._Element, reading: ReadingMap, row: Row, context: str,
-             at: int) -> bool:
-    """True when the passage reads the corrected context, with `corr` in a correction."""
-    corrected = context[:at] + row.corr + context[at + len(row.sic):]
-    if reading.text.count(corrected) != 1:
+def _already(passage: etree._Element, row: Row, context: str, at: int) -> bool:
+    """True when the passage, as printed, holds the context once with `sic` already
+    inside a correction (a `sic` whose `corr` is the row's, or surplus)."""
+    printed = ReadingMap.of(passage, printed=True)
+    if printed.text.count(context) != 1:
         return False
-    start = reading.text.index(corrected) + at
-    if row.type == "surplus":
-        return True  # the surplus letters no longer stand in the reading text
-    chars = reading.chars[start:start + len(row.corr)]
-    return bool(chars) and all(c.guarded for c in chars)
+    start = printed.text.index(context) + at
+    chars = printed.chars[start:start + len(row.sic)]
+    if not chars or not all(c.guarded for c in chars) or chars[0].node is None:
+        return False
+    holder = chars[0].node
+    while holder is not None and holder.tag not in PRINTED_ONLY:
+        holder = holder.getparent()
+    if holder is None:
+        return False
+    if holder.tag == T + "surplus":
+        return row.type == "surplus"
+    corr = holder.getparent().find(T + "corr") if holder.tag == T + "sic" else None
+    return corr is not None and "".join(corr.itertext()) == row.corr
 
 
 def apply_row(passage: etree._Element, row: Row, editor: str) -> bool:
@@ -250,7 +266,7 @@ def apply_row(passage: etree._Element, row: Row, editor: str) -> bool:
     reading = ReadingMap.of(passage)
     found = reading.text.count(context)
     if found != 1:
-        if found == 0 and _already(passage, reading, row, context, at):
+        if found == 0 and _already(passage, row, context, at):
             return False
         raise row.fail(f"the context {context!r} occurs {found} times in {row.id}; "
                        "give a context that occurs there exactly once", "ambiguous-context")
