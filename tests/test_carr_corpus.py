@@ -23,6 +23,7 @@ from lxml import etree
 
 from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS, XML_NS
 from transform.readers import carr
+from transform.tei import reading_text
 from transform.xmlsafe import parse_tei
 
 pytestmark = pytest.mark.corpus
@@ -207,6 +208,17 @@ def test_no_empty_paragraph(tree) -> None:
             f"empty paragraph {p.get(XML_ID)}")
 
 
+def test_no_citable_passage_is_empty(tree) -> None:
+    """Every paragraph with an id (a citation) has reading text: the scrambled
+    repetitions of chapter 7's first paragraphs that closed chapter 6 are surplus at the
+    end of its last paragraph, and their former ids lead on to the passages they repeat."""
+    for p in tree.getroot().xpath("//t:text//t:p[@xml:id]", namespaces=NS):
+        assert reading_text(p), f"citable paragraph {p.get(XML_ID)} has no reading text"
+    last = tree.getroot().xpath("//t:div[@xml:id='carr-ch6']/t:p", namespaces=NS)[-1]
+    assert last.get(XML_ID) == "carr-ch6-p15"
+    assert [s.get("reason") for s in last.iterfind("t:surplus", NS)] == ["repeated"] * 2
+
+
 def test_no_paragraph_ends_mid_sentence_continued_by_the_next(tree) -> None:
     """A paragraph ending without closing punctuation is a documented loss or garbling."""
     for parent in tree.getroot().iterfind(".//t:body//t:div", NS):
@@ -361,8 +373,27 @@ def test_rebuilt_abbreviations_carry_their_record(tree) -> None:
 def test_damaged_headings_are_marked(tree) -> None:
     chapters = {c.get("n"): c for c in tree.getroot().iterfind(".//t:body/t:div", NS)}
     head19 = chapters["19"].find("t:head", NS)
-    assert head19.findtext("t:choice/t:sic", namespaces=NS) == "IQPerspective"
-    assert head19.findtext("t:choice/t:corr", namespaces=NS) == "Perspective"
+    garbled = head19.find("t:surplus[@reason='misplaced']/t:choice", NS)
+    assert garbled.findtext("t:sic", namespaces=NS) == "IQ"
+    assert garbled.find("t:corr", NS).get("type") == "number"
+    assert garbled.findtext("t:corr", namespaces=NS) == "19"
     head18 = chapters["18"].find("t:head", NS)
     assert head18.find("t:surplus", NS).text == "18"
     assert chapters["1"].findtext("t:head/t:num", namespaces=NS) == "1"
+
+
+def test_every_chapter_heading_has_its_number(tree) -> None:
+    """Ten headings lost their number in the OCR: it is supplied from the contents'
+    order, signed by the editor; the nine the witness prints stay as printed."""
+    chapters = [c for c in tree.getroot().iterfind(".//t:body/t:div", NS) if c.get("n")]
+    supplied = []
+    for position, chapter in enumerate(chapters, 1):
+        num = chapter.find("t:head/t:num[@type='chapter']", NS)
+        assert num is not None and chapter.find("t:head", NS)[0] is num, chapter.get("n")
+        assert reading_text(num) == str(position) == chapter.get("n")
+        filled = num.find("t:supplied", NS)
+        if filled is not None:
+            assert filled.get("resp") == "#carr-ed" and filled.get("reason")
+            supplied.append(position)
+    assert supplied == [4, 10, 11, 12, 13, 14, 15, 16, 18, 19]
+    assert reading_text(chapters[18].find("t:head", NS)) == "19 The Revolution in Perspective"

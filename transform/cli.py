@@ -217,6 +217,7 @@ def correct(tables: tuple[Path, ...], tei_dir: Path, dry_run: bool) -> None:
     """
     from transform.correct import (CORRECTIONS_DIR, CorrectionError, apply_rows, read_table,
                                    rows_by_book)
+    from transform.header import keep_counts
     from transform.inputs import InputError, reading
 
     chosen = list(tables) or sorted(CORRECTIONS_DIR.glob("*.tsv"))
@@ -236,6 +237,7 @@ def correct(tables: tuple[Path, ...], tei_dir: Path, dry_run: bool) -> None:
                 except ExceptionGroup as group:
                     failures.extend(group.exceptions)
                     continue
+                keep_counts(tree.getroot())
                 changed.append((path, tree, outcome))
     except (CorrectionError, InputError) as failure:
         click.echo(failure.diagnostic.format(), err=True)
@@ -254,6 +256,45 @@ def correct(tables: tuple[Path, ...], tei_dir: Path, dry_run: bool) -> None:
                 sys.exit(1)
         click.echo(f"{path}: {len(outcome.applied)} applied, "
                    f"{len(outcome.already)} already in the text")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a header is out of date.")
+def header(paths: tuple[Path, ...], check: bool) -> None:
+    """Write the counts of each book's header anew from its text.
+
+    The book's extent (words, page breaks, citable passages), the use of every
+    element (tagsDecl/tagUsage) and the counts of corrections, names, dates, notes and
+    quotations in editorialDecl are generated, so that a header never contradicts its
+    book. annotate, dates and correct keep them current; after a hand edit of the text,
+    `edition validate` reports them out of date until this command is run.
+    """
+    from transform.header import refresh_header, stale_parts
+    from transform.inputs import InputError, reading
+    from transform.xmlsafe import parse_tei
+
+    targets = list(paths) or [b.tei for b in BOOKS.values() if b.tei.exists()]
+    stale = False
+    try:
+        with reading(targets):
+            for path in targets:
+                tree = parse_tei(path)
+                if check:
+                    parts = stale_parts(tree.getroot())
+                    stale = stale or bool(parts)
+                    click.echo(f"{path}: " + (", ".join(parts) + " out of date" if parts
+                                              else "up to date"))
+                elif refresh_header(tree.getroot()):
+                    write_tei(path, tree)
+                    click.echo(f"{path}: counts written")
+                else:
+                    click.echo(f"{path}: up to date")
+    except (InputError, WriteError) as failure:
+        click.echo(failure.diagnostic.format(), err=True)
+        sys.exit(1)
+    if stale:
+        sys.exit(1)
 
 
 @main.command("index")

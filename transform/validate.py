@@ -26,6 +26,7 @@ from lxml import etree, isoschematron
 from transform.calendars import is_julian_date, julian_to_gregorian
 from transform.diagnostics import Diagnostic, Report, display_path
 from transform.edition import REGISTER_FILES, SCHEMA_DIR, TEI_NS, XML_NS
+from transform.header import stale_parts
 from transform.xmlsafe import (
     MAX_ID_LENGTH,
     UnsafeXMLError,
@@ -457,6 +458,17 @@ def check_calendars(parsed: ParsedFile, report: Report) -> None:
                                       "the pass tagged)", "julian-converted"))
 
 
+def check_header_counts(parsed: ParsedFile, report: Report) -> None:
+    """The header's generated counts (extent, tagsDecl, the counts paragraphs) say what
+    the text now holds; a book whose text changed since gets one error per stale part."""
+    for part in stale_parts(parsed.tree.getroot()):
+        line = parsed.tree.getroot().find(f"{{{TEI_NS}}}teiHeader").sourceline or 1
+        report.add(Diagnostic(parsed.shown, line, 1, "error",
+                              f"the header's {part} (generated counts) no longer says what "
+                              "the text holds: run `edition header` to write them anew",
+                              "header-counts"))
+
+
 def check_page_order(parsed: ParsedFile, report: Report) -> None:
     """Rule pb-order: numbered page breaks never decrease within a book.
 
@@ -767,6 +779,7 @@ def validate_paths(paths: list[Path], tei_all: bool = False) -> Report:
         check_rules(parsed, report)
         check_page_order(parsed, report)
         check_calendars(parsed, report)
+        check_header_counts(parsed, report)
         by_folder[folder].append(parsed)
     for folder, parsed_files in sorted(by_folder.items()):
         named = {p.path.resolve() for p in parsed_files} | {folder / n for n in unread[folder]}

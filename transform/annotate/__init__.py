@@ -24,6 +24,7 @@ from transform.annotate.registers import load_registers
 from transform.edition import BOOKS, TEI_DIR
 from transform.fileio import write_tei
 from transform.xmlsafe import parse_tei
+from transform.header import keep_counts
 
 __all__ = ["AnnotationRun", "annotate_files", "book_key_of", "date_files", "format_report"]
 
@@ -59,6 +60,7 @@ def annotate_files(paths: list[Path], *, registers_dir: Path = TEI_DIR, write: b
                                redo=redo)
         if report:
             untagged_report(tree.getroot(), result)
+        keep_counts(tree.getroot())
         if write and etree.tostring(tree) != before:
             write_tei(path, tree)
         run.books.append(result)
@@ -74,6 +76,7 @@ def date_files(paths: list[Path], *, write: bool = True, redo: bool = False) -> 
         before = etree.tostring(tree)
         run = date_tree(tree.getroot(), book_key_of(path), str(path), redo=redo,
                         decisions=decisions)
+        keep_counts(tree.getroot())
         if write and etree.tostring(tree) != before:
             write_tei(path, tree)
         runs.append(run)

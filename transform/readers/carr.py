@@ -631,11 +631,7 @@ def build_paragraph(parent: etree._Element, xml_id: str, block: Block,
     """A `p` for `block` with its inline markup, loss and garbling recorded."""
     p = sub(parent, "p", {"xml:id": xml_id})
     if block.garbled:
-        surplus = sub(p, "surplus", {"reason": "repeated"}, block.segments[0].text.strip())
-        surplus.tail = None
-        p.append(editorial_note(
-            f"Source line {block.segments[0].line.number} is {block.garbled}; it is kept "
-            "as surplus and not corrected."))
+        append_garbled(p, block)
         return p
     inline = block_inline(block, context)
     if block.loss:
@@ -646,6 +642,15 @@ def build_paragraph(parent: etree._Element, xml_id: str, block: Block,
         inline.milestones.append((len(inline.text), editorial_note(block.loss)))
     fill(p, inline)
     return p
+
+
+def append_garbled(p: etree._Element, block: Block) -> None:
+    """A garbled repetition of another passage, as surplus with the editor's note."""
+    surplus = sub(p, "surplus", {"reason": "repeated"}, block.segments[0].text.strip())
+    surplus.tail = None
+    p.append(editorial_note(
+        f"Source line {block.segments[0].line.number} is {block.garbled}; it is kept "
+        "as surplus and not corrected."))
 
 
 def transposition_note(segment: Segment, after: int) -> etree._Element:
@@ -674,7 +679,32 @@ def chapter_head(chapter: Chapter, context: Context) -> etree._Element:
                                  attrib=(("reason", "misplaced"),)))
     add_corrections(inline, 0, line, text, context.corrections)
     fill(head, inline)
+    if not number:
+        supply_chapter_number(head, chapter.number)
     return head
+
+
+def supply_chapter_number(head: etree._Element, number: int) -> None:
+    """Put a number the OCR lost at the head of the chapter's heading, as `supplied`.
+
+    The contents list gives the chapters in order (not their numbers), so the number is
+    the chapter's place in it. A number the OCR garbled and ran into the title (`IQ`
+    for 19, corrected in the table as type `number`) is marked where it stands as
+    misplaced, like a misplaced figure (`The USSR and the 18 World`).
+    """
+    for choice in list(head.iter(f"{{{TEI_NS}}}choice")):
+        corr = choice.find(f"{{{TEI_NS}}}corr")
+        if corr is not None and corr.get("type") == "number":
+            surplus = tei("surplus", {"reason": "misplaced"})
+            tail, choice.tail = choice.tail, None
+            choice.addprevious(surplus)
+            surplus.append(choice)
+            surplus.tail = tail
+    num = tei("num", {"type": "chapter"})
+    sub(num, "supplied", {"resp": EDITOR, "reason": "lost-in-witness"}, str(number))
+    num.tail = " " + (head.text or "")
+    head.text = None
+    head.insert(0, num)
 
 
 def build_chapter(body: etree._Element, chapter: Chapter, context: Context) -> etree._Element:
@@ -696,6 +726,12 @@ def build_chapter(body: etree._Element, chapter: Chapter, context: Context) -> e
             build_paragraph(quote, f"{div_id}-q{quotes}-p{quote_paragraphs}", item, context)
             continue
         quote = None
+        previous = div[-1] if len(div) and etree.QName(div[-1]).localname == "p" else None
+        if item.garbled and previous is not None:
+            # Not a passage of the book: a scrambled repetition of one. It stays, marked,
+            # at the end of the paragraph before it, so that nothing citable is empty.
+            append_garbled(previous, item)
+            continue
         paragraphs += 1
         build_paragraph(div, f"{div_id}-p{paragraphs}", item, context)
     return div

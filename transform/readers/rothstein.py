@@ -343,7 +343,10 @@ PARAGRAPH_OVERRIDES: dict[int, bool] = {}
 LAYOUT_OVERRIDES: tuple[tuple[int, int, bool, str], ...] = (
     # (first line, last line, is a quotation, how the first line begins: a guard, so that
     # an excerpt whose numbering differs from the witness's is never touched)
-    (4094, 4096, True, "Russia’s aim was a democratic peace"),  # the Congress's Declaration
+    # the author's sentence ("It proclaimed that / Russia's aim …") across the start of
+    # p. 54, once taken for a quotation of the Declaration
+    (4094, 4096, False, "Russia’s aim was a democratic peace"),
+    (29595, 29595, False, "The preamble to the Potsdam"),  # the author introducing a quotation
     (16174, 16174, False, "the speech already quoted"),  # the author introducing Molotov
 )
 
