@@ -55,8 +55,35 @@ class Authority:
 
 
 @dataclass(frozen=True)
+class DatedName:
+    """A name an entry bore for a time (a renamed place): its years and, where a book
+    states the renaming, the pointer to that passage."""
+
+    text: str
+    start: str  # a year, or "" (before the period)
+    end: str  # a year, or "" (after it)
+    source: str  # `carr-russian-revolution.xml#carr-ch10-p8`, or ""
+
+    @property
+    def span(self) -> str:
+        """The years in words, as the index shows them: `1914–1924`, `to 1914`, `from 1924`."""
+        if self.start and self.end:
+            return f"{self.start}–{self.end}"
+        return f"to {self.end}" if self.end else (f"from {self.start}" if self.start else "")
+
+
+@dataclass(frozen=True)
+class Attested:
+    """A fact of the entry that a book states: its kind, the book's words, the passage."""
+
+    kind: str  # birth, death, office, founded, renamed
+    words: str
+    source: str  # `rothstein-history-ussr.xml#roth-ch4-s4-p14`
+
+
+@dataclass(frozen=True)
 class Entry:
-    """One person, place or organisation of a register."""
+    """One person (or group of persons), place or organisation of a register."""
 
     kind: str  # persons, places, orgs
     id: str
@@ -71,6 +98,11 @@ class Entry:
     authorities: tuple[Authority, ...]
     geo: tuple[float, float] | None  # latitude, longitude
     line: int
+    dated_names: tuple[DatedName, ...] = ()
+    attested: tuple[Attested, ...] = ()
+    members: tuple[str, ...] = ()  # a group's members (person ids)
+    groups: tuple[str, ...] = ()  # the groups a person belongs to (group ids)
+    is_group: bool = False
 
     @property
     def ref(self) -> str:
@@ -137,8 +169,11 @@ def _geo(element: etree._Element) -> tuple[float, float] | None:
     return latitude, longitude
 
 
-def read_entry(kind: str, element: etree._Element) -> Entry:
-    """One register entry (`person`, `place` or `org` element) of the register `kind`."""
+def read_entry(kind: str, element: etree._Element,
+               relations: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None = None
+               ) -> Entry:
+    """One register entry (`person`, `personGrp`, `place` or `org` element) of the
+    register `kind`; `relations` gives each id its members and its groups."""
     description = ""
     for find in _DESCRIPTIONS:
         found = find(element)
@@ -162,13 +197,40 @@ def read_entry(kind: str, element: etree._Element) -> Entry:
                           if (idno.text or "").strip()),
         geo=_geo(element),
         line=element.sourceline or 0,
+        dated_names=tuple(
+            DatedName(reading_text(n), (n.get("from") or "")[:4], (n.get("to") or "")[:4],
+                      n.get("source") or "")
+            for n in element.iterfind(f"{T}{NAME_ELEMENTS[kind]}[@type='dated']")),
+        attested=tuple(Attested(n.get("subtype") or "", reading_text(n), n.get("source") or "")
+                       for n in element.iterfind(f"{T}note[@type='attested']")),
+        members=(relations or {}).get(element.get(XML_ID, ""), ((), ()))[0],
+        groups=(relations or {}).get(element.get(XML_ID, ""), ((), ()))[1],
+        is_group=etree.QName(element).localname == "personGrp",
     )
+
+
+def _relations(tree: etree._ElementTree) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """For each id, its members (a group) and its groups (a member), from the register's
+    `relation name="member"` elements."""
+    members: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = {}
+    for relation in tree.getroot().iter(f"{T}relation"):
+        if relation.get("name") != "member":
+            continue
+        group = (relation.get("passive") or "").lstrip("#")
+        for member in (relation.get("active") or "").split():
+            members.setdefault(group, []).append(member.lstrip("#"))
+            groups.setdefault(member.lstrip("#"), []).append(group)
+    return {key: (tuple(members.get(key, ())), tuple(groups.get(key, ())))
+            for key in {*members, *groups}}
 
 
 def read_register(kind: str, tree: etree._ElementTree) -> tuple[Entry, ...]:
     """Every entry with an xml:id of one register, in document order."""
-    return tuple(read_entry(kind, element)
-                 for element in tree.getroot().iter(f"{T}{ENTRY_ELEMENTS[kind]}")
+    relations = _relations(tree)
+    tags = [f"{T}{ENTRY_ELEMENTS[kind]}"] + ([f"{T}personGrp"] if kind == "persons" else [])
+    return tuple(read_entry(kind, element, relations)
+                 for element in tree.getroot().iter(*tags)
                  if element.get(XML_ID))
 
 

@@ -501,10 +501,16 @@ _NS = {"tei": TEI_NS}
 _IDS = etree.XPath("//@xml:id", smart_strings=False)
 _RESPS = etree.XPath("//@resp", smart_strings=False)
 _TARGETS = etree.XPath("//@target", smart_strings=False)
-_POINTERS = etree.XPath("//@ref | //@corresp", smart_strings=False)
+# (a relation's @active: the members of a group the books name are named with it)
+_POINTERS = etree.XPath("//@ref | //@corresp | //*[local-name()='relation']/@active",
+                        smart_strings=False)
 # Register entries: the element, and the names whose @ref must point to one.
 _ENTRY_KINDS = ("person", "place", "org")
-_ENTRY_IDS = {kind: etree.XPath(f"//tei:{kind}/@xml:id", namespaces=_NS, smart_strings=False)
+# A group of persons (personGrp) is a person entry too: a persName may name the group.
+_ENTRY_PATHS = {"person": "//tei:person[@xml:id] | //tei:personGrp[@xml:id]",
+                "place": "//tei:place[@xml:id]", "org": "//tei:org[@xml:id]"}
+_ENTRY_IDS = {kind: etree.XPath(f"({_ENTRY_PATHS[kind]})/@xml:id", namespaces=_NS,
+                                smart_strings=False)
               for kind in _ENTRY_KINDS}
 # A name → the register file and the kind of entry its @ref must point to.
 _NAME_TARGETS = {"persName": ("persons.xml", "person"), "placeName": ("places.xml", "place"),
@@ -516,7 +522,7 @@ _HOLDERS = {
     "xml:id": (etree.XPath("//*[@xml:id]"), _XML_ID),
     "resp": (etree.XPath("//*[@resp]"), "resp"),
     "target": (etree.XPath("//*[@target]"), "target"),
-    **{kind: (etree.XPath(f"//tei:{kind}[@xml:id]", namespaces=_NS), _XML_ID)
+    **{kind: (etree.XPath(_ENTRY_PATHS[kind], namespaces=_NS), _XML_ID)
        for kind in _ENTRY_KINDS},
     **{name: (etree.XPath(f"//tei:{name}[@ref]", namespaces=_NS), "ref")
        for name in _NAME_TARGETS},

