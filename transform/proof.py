@@ -118,6 +118,23 @@ def text_blocks(root: etree._Element) -> list[tuple[int, str]]:
                   key=lambda b: b[0])
 
 
+NOTE_TAG = f"{{{TEI_NS}}}note"
+
+
+def pattern_blocks(root: etree._Element) -> list[tuple[int, str]]:
+    """The reading text of each outermost block and of each note, whole: the works a
+    paragraph of Further Reading cites (`bibl`) stay in it, so that the punctuation
+    between them is read as printed."""
+    found = []
+    for _, block in etree.iterwalk(root, events=("end",), tag=BLOCKS):
+        if skipped(block) or any(skipped(a) for a in block.iterancestors()):
+            continue
+        if block.tag != NOTE_TAG and any(a.tag in BLOCKS for a in block.iterancestors()):
+            continue
+        found.append((block.sourceline or 0, reading_text(block, leave_out={NOTE_TAG})))
+    return sorted(found, key=lambda b: b[0])
+
+
 def register_vocabulary(folder: Path) -> set[str]:
     """Every word the registers beside the book give: their names and descriptions."""
     return {word.lower() for entries in read_registers(folder).values() for entry in entries
@@ -188,8 +205,108 @@ def proof(path: Path, min_zipf: float = 2.0, book_count: int = 3) -> ProofReport
             if not re.fullmatch(r"\d+(st|nd|rd|th|s|'s)?", token):
                 add("mixed token", token, "", line)
 
+    def settled(word: str) -> bool:
+        """A word too common, or too often in the book, to be a misread name."""
+        return counts[word.lower()] >= book_count or is_common(word.lower(), 3.5)
+
+    for line, text in pattern_blocks(root):
+        if line not in lines:
+            lines[line] = text
+        for kind, word, suggestion in pattern_suspects(text, settled, names):
+            add(kind, word, suggestion, line)
+    for kind, word, suggestion, line in minority_abbreviations(lines):
+        add(kind, word, suggestion, line)
+
     ordered = sorted(suspects.values(), key=lambda s: (s.contexts[0].line, s.kind, s.word))
     return ProofReport(path, len(tokens), ordered)
+
+
+# The classes of OCR error a program can find (the sweep of both books read every
+# candidate of each; what it corrected is in transform/corrections/, class by class).
+# A full stop before a lower-case word or a figure, where a comma belongs ("March. 1938"),
+# after a word that is no abbreviation.
+STOP_FOR_COMMA = re.compile(
+    r"(?<![\w.])([A-Za-z][a-z]{2,}|\d{4}|\)|\d+(?:st|nd|rd|th))\. (?![ivxlc]+[.)] )(?=[a-z]|\d)")
+ABBREVIATIONS = frozenset({
+    "cit", "cmd", "vol", "vols", "etc", "ibid", "viz", "cf", "pp", "ch", "chap", "ed", "eds", "edn",
+    "trans", "op", "loc", "approx", "fig", "nos", "art", "arts", "para", "sec", "sect", "gen",
+    "col", "lieut", "capt", "prof", "rev", "hon", "esq", "co", "inc", "ltd", "jan", "feb",
+    "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "sq", "km", "cwt", "lb", "lbs",
+    "cent", "ft", "ins", "mm", "ser", "vii", "viii", "xii", "xiii", "xiv", "xvi", "xvii"})
+# An opening quotation mark before the figures of a year or decade ("Moscow ‘41", "the ‘90s"):
+# the apostrophe of an elision is a closing mark.
+ELISION = re.compile(r"(?<![\w’'])‘(\d\d(?:s|\b))")
+# A space before a colon or semicolon ("replied : ‘There").
+SPACED_STOP = re.compile(r"(\w+) ([:;])(?=\s|$)")
+# Figure ranges with a doubled or spaced hyphen ("124--125", "63- 64").
+RANGE = re.compile(r"\b\d+(?:--|- | -)\d+\b")
+# A hyphen joined to the next word of a suspended compound ("coal-and iron-working").
+SUSPENDED = re.compile(r"\b([a-z]+)-(and|or) ([a-z]+-[a-z]+)\b")
+# Letters this kind of OCR confuses, both ways.
+CONFUSIONS = (("rn", "m"), ("cl", "d"), ("li", "h"), ("ii", "u"), ("l", "i"), ("I", "l"),
+              ("c", "e"), ("a", "o"), ("d", "b"), ("vv", "w"), ("0", "o"))
+
+
+def confusion_readings(word: str) -> set[str]:
+    """The words `word` becomes when one confusable letter group is read the other way."""
+    found = set()
+    for a, b in CONFUSIONS:
+        for left, right in ((a, b), (b, a)):
+            start = word.find(left)
+            while start >= 0:
+                found.add(word[:start] + right + word[start + len(left):])
+                start = word.find(left, start + 1)
+    found.discard(word)
+    return found
+
+
+def pattern_suspects(text: str, known, names: set[str]) -> list[tuple[str, str, str]]:
+    """The suspects of one block that a pattern finds: (kind, words, suggestion)."""
+    found: list[tuple[str, str, str]] = []
+    for match in STOP_FOR_COMMA.finditer(text):
+        before = match.group(1)
+        if before.lower() in ABBREVIATIONS or re.fullmatch(r"[ivxlc]+", before):
+            continue
+        found.append(("stop for comma", match.group(0).strip(), match.group(0).strip()[:-1]
+                      .rstrip(".") + ","))
+    for match in ELISION.finditer(text):
+        found.append(("quote direction", match.group(0), "’" + match.group(1)))
+    opening, closing = text.count("“"), text.count("”")
+    if opening != closing:
+        found.append(("unbalanced quotes", f"“×{opening} ”×{closing}", ""))
+    for match in SPACED_STOP.finditer(text):
+        found.append(("space before stop", match.group(0), match.group(1) + match.group(2)))
+    for match in RANGE.finditer(text):
+        found.append(("figure range", match.group(0), re.sub(r"--|- | -", "-", match.group(0))))
+    for match in SUSPENDED.finditer(text):
+        found.append(("suspended hyphen", match.group(0),
+                      f"{match.group(1)}- {match.group(2)} {match.group(3)}"))
+    for match in WORD.finditer(text):
+        word = match.group(0)
+        if not word[:1].isupper() or word.lower() in names or known(word):
+            continue
+        near = sorted(w for w in confusion_readings(word) if w.lower() in names)
+        if near:
+            found.append(("letter confusion", word, near[0]))
+    return found
+
+
+def minority_abbreviations(lines: dict[int, str]) -> list[tuple[str, str, str, int]]:
+    """Each `Mr.` (`Dr.`, `St.`, `Mrs.`) of a book that writes the abbreviation without a
+    stop at least ten times as often, and the reverse."""
+    found = []
+    for abbreviation in ("Mr", "Mrs", "Dr", "St"):
+        plain = re.compile(rf"\b{abbreviation}\b(?!\.)")
+        stopped = re.compile(rf"\b{abbreviation}\.")
+        without = sum(len(plain.findall(t)) for t in lines.values())
+        with_stop = sum(len(stopped.findall(t)) for t in lines.values())
+        if without >= 10 * max(with_stop, 1) and with_stop:
+            found += [("abbreviation", f"{abbreviation}.", abbreviation, line)
+                      for line, t in lines.items() for _ in stopped.findall(t)]
+        elif with_stop >= 10 * max(without, 1) and without:
+            found += [("abbreviation", abbreviation, f"{abbreviation}.", line)
+                      for line, t in lines.items() for _ in plain.findall(t)]
+    return found
 
 
 def best_split(word: str, min_zipf: float) -> str:
