@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from transform.edition import TEI_NS, XML_NS
+from transform.tei import reading_text
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -76,7 +77,7 @@ def render(element: etree._Element) -> str:
         name = _local(child)
         if name in NAMES:
             ref = child.get("ref", "").split("#")[-1]
-            out.append(f"[{''.join(child.itertext())}|{NAMES[name]}:{ref}]")
+            out.append(f"[{reading_text(child)}|{NAMES[name]}:{ref}]")
         elif name == "note":
             out.append("{NOTE " + render(child) + "}")
         elif name == "choice":

@@ -99,8 +99,12 @@ def index_entry(entry: registers.Entry) -> Entry:
         Authority(a.type, a.value, _AUTHORITY_URLS[a.type.lower()].format(a.value)
                   if a.type.lower() in _AUTHORITY_URLS else None)
         for a in entry.authorities)
+    forms = tuple(f for f in forms if f.type != "dated")  # shown with their years instead
     return Entry(kind, entry.id, heading, key, entry.life, category, entry.description,
-                 forms, authorities, entry.geo, entry.line)
+                 forms, authorities, entry.geo, entry.line,
+                 tuple((n.text, n.span, n.source.partition("#")[2]) for n in entry.dated_names),
+                 tuple((a.kind, a.words, a.source.partition("#")[2]) for a in entry.attested),
+                 entry.members, entry.groups)
 
 
 _TITLES = frozenset(fold(t) for t in (

@@ -46,6 +46,12 @@ class Entry:
     authorities: tuple[Authority, ...] = ()
     geo: tuple[float, float] | None = None
     line: int = 0
+    # names the entry bore for a time: (name, years, id of the passage that states it or "")
+    dated_names: tuple[tuple[str, str, str], ...] = ()
+    # what a book states of the entry: (kind, the book's words, id of the passage)
+    attested: tuple[tuple[str, str, str], ...] = ()
+    members: tuple[str, ...] = ()  # a group's members (person ids)
+    groups: tuple[str, ...] = ()  # the groups a person belongs to
 
     @property
     def ref(self) -> str:

@@ -210,6 +210,28 @@ class IndexEntryPage:
     back: Link
     register: Link
     events: tuple[Link, ...] = ()  # the events this entry takes part in, in order of date
+    dated_names: tuple[DatedNameLine, ...] = ()  # the names a renamed place bore, with years
+    attested: tuple[AttestedLine, ...] = ()  # what the books state of the entry, cited
+    members: tuple[Link, ...] = ()  # a group's members
+    groups: tuple[Link, ...] = ()  # the groups a person belongs to
+
+
+@dataclass(frozen=True)
+class DatedNameLine:
+    name: str
+    years: str
+    source: Link | None  # the passage of a book that states the renaming
+
+
+@dataclass(frozen=True)
+class AttestedLine:
+    kind: str
+    words: str
+    source: Link
+
+
+ATTESTED_LABELS = {"birth": "Born", "death": "Died", "office": "Office",
+                   "founded": "Founded", "renamed": "Renamed"}
 
 
 @dataclass(frozen=True)
@@ -400,8 +422,28 @@ class IndexPages:
             Link(f"{register}#{entry.entry_id}",
                  urls.relative(path, urls.tei_source(register))),
             tuple(Link(f"{e.label} ({e.date_label()})", urls.relative(path, urls.event(e.id)))
-                  for e in self.writer.edition.events.by_entry.get((kind, entry.entry_id), ())))
+                  for e in self.writer.edition.events.by_entry.get((kind, entry.entry_id), ())),
+            tuple(DatedNameLine(name, years, self.passage_link(path, passage) if passage
+                                else None)
+                  for name, years, passage in entry.dated_names),
+            tuple(AttestedLine(ATTESTED_LABELS.get(what, what), words,
+                               self.passage_link(path, passage))
+                  for what, words, passage in entry.attested),
+            self.person_links(path, entry.members), self.person_links(path, entry.groups))
         return path, self.render("index_entry.html", page)
+
+    def passage_link(self, path: str, passage: str) -> Link:
+        """A link to a passage of a book by its short URL, named by book and id."""
+        author = {book.key: book.author for book in self.index.books}
+        book = "carr" if passage.startswith("carr-") else "rothstein"
+        label = f"{author.get(book, book).split()[-1]}, {passage}"
+        return Link(label, urls.relative(path, urls.id_page(passage)))
+
+    def person_links(self, path: str, ids: tuple[str, ...]) -> tuple[Link, ...]:
+        found = (self.index.entry("persons", i) for i in ids)
+        return tuple(Link(e.heading, urls.relative(path, urls.register_entry("persons",
+                                                                               e.entry_id)))
+                     for e in found if e is not None)
 
     def report_page(self, path: str, heading: str, summary: str, lines: list[str]
                     ) -> tuple[str, bytes]:

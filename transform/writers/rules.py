@@ -255,6 +255,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "listRelation": (always(omit()),),
     "relation": (always(omit()),),
     "person": (always(block("div")),),
+    "personGrp": (always(block("div")),),
     "place": (always(block("div")),),
     "org": (always(block("div")),),
     "birth": (always(inline("span")),),
@@ -292,12 +293,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "pubPlace": (always(inline("span")),),
     "edition": (always(inline("span")),),
     "extent": (always(inline("span")),),
+    "measure": (always(inline("span")),),
     # Header containers: the pages draw what they need from them as typed metadata.
     **{
         name: (always(omit()),)
         for name in (
             "TEI", "teiHeader", "fileDesc", "titleStmt", "editionStmt", "publicationStmt",
             "seriesStmt", "notesStmt", "sourceDesc", "encodingDesc", "tagsDecl", "rendition",
+            "namespace", "tagUsage",
             "refsDecl", "citeStructure", "citeData", "classDecl", "taxonomy", "category",
             "catDesc", "appInfo", "application", "profileDesc", "creation", "langUsage",
             "language", "textClass", "keywords", "catRef", "revisionDesc", "change",
