@@ -23,7 +23,6 @@ from lxml import etree
 
 from transform.edition import BOOKS, SCHEMA_DIR, TEI_NS, XML_NS
 from transform.readers import carr
-from transform.tei import reading_text
 from transform.xmlsafe import parse_tei
 
 pytestmark = pytest.mark.corpus

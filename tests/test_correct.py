@@ -10,8 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from transform.cli import main
-from transform.correct import (CORRECTIONS_DIR, CorrectionError, FIELDS, apply_rows,
-                               read_table)
+from transform.correct import CORRECTIONS_DIR, FIELDS, CorrectionError, apply_rows, read_table
 from transform.edition import BOOKS, TEI_NS
 from transform.tei import reading_text
 from transform.xmlsafe import parse_tei

@@ -215,8 +215,13 @@ def correct(tables: tuple[Path, ...], tei_dir: Path, dry_run: bool) -> None:
     ambiguous or crosses markup is refused with its table line, and nothing is
     written; a row already applied is left alone.
     """
-    from transform.correct import (CORRECTIONS_DIR, CorrectionError, apply_rows, read_table,
-                                   rows_by_book)
+    from transform.correct import (
+        CORRECTIONS_DIR,
+        CorrectionError,
+        apply_rows,
+        read_table,
+        rows_by_book,
+    )
     from transform.header import keep_counts
     from transform.inputs import InputError, reading
 

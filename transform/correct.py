@@ -26,9 +26,8 @@ can be applied again and again.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,17 @@ from lxml import etree
 
 from transform.diagnostics import Diagnostic, display_path
 from transform.edition import TEI_NS, XML_NS
-from transform.tei import BREAKS, NOT_READING, SPACED
+from transform.tei import (
+    BREAKS,
+    NOT_READING,
+    NOTE,
+    PLACEHOLDER,
+    Role,
+    TextStream,
+    WrapError,
+    read_stream,
+    wrap_range,
+)
 
 T = f"{{{TEI_NS}}}"
 CORRECTIONS_DIR = Path(__file__).with_name("corrections")
@@ -46,8 +55,6 @@ TYPES = frozenset({"spelling", "punctuation", "dash", "join", "split", "number",
                    "surplus"})
 CLASS = re.compile(r"([a-z][a-z-]*[a-z]):")
 OPEN, CLOSE = "⟦", "⟧"
-# Inside these the letters are an earlier intervention or another reading: not to be cut.
-GUARDED = frozenset(T + n for n in ("corr", "reg", "supplied", "expan", "abbr"))
 
 
 class CorrectionError(ValueError):
@@ -114,6 +121,17 @@ def target_in_context(context: str, sic: str) -> tuple[str, int]:
     return context, context.index(sic)
 
 
+def target_in_text(text: str, context: str, sic: str) -> int:
+    """Where `sic` starts in `text` (a line of a witness), by `context` (which may mark
+    it as ⟦sic⟧). Raises ValueError unless the context occurs in the text exactly once
+    and holds its target once (`target_in_context`)."""
+    context, within = target_in_context(context, sic)
+    if text.count(context) != 1:
+        raise ValueError(f"the context {context!r} is not unique in the line: it occurs "
+                         f"{text.count(context)} times")
+    return text.index(context) + within
+
+
 def read_table(path: Path) -> list[Row]:
     """The rows of a corrections table; CorrectionError for a malformed one."""
     shown = display_path(path)
@@ -149,69 +167,69 @@ def read_table(path: Path) -> list[Row]:
 
 # ------------------------------------------------------------------ reading text map
 
+# The editors' readings (left out of the text as printed) and the printed ones (left out of
+# the reading text); an earlier intervention is never cut into.
+EDITORIAL = frozenset(T + n for n in ("corr", "reg", "supplied", "expan"))
+PRINTED_ONLY = frozenset(T + n for n in ("sic", "orig", "surplus"))
+GUARDED = EDITORIAL | {T + "abbr"}
+
+
+def _role_of(printed: bool) -> Callable[[etree._Element], Role]:
+    """How an element takes part in the reading text (or, `printed`, in the text as the
+    witness prints it): a break is a space unless it joins a word, a note stands apart."""
+    hidden = (EDITORIAL | {T + "fw"}) if printed else NOT_READING
+
+    def role_of(element: etree._Element) -> Role:
+        if element.tag in BREAKS:
+            return Role.ZERO_WIDTH if element.get("break") == "no" else Role.BARRIER
+        if element.tag == NOTE:
+            return Role.BARRIER
+        return Role.ZERO_WIDTH if element.tag in hidden else Role.TRANSPARENT
+
+    return role_of
+
 
 @dataclass
-class _Char:
-    char: str
-    node: etree._Element | None  # whose text or tail holds the character (None: a space
-    slot: str = ""               # the reading adds between blocks or at a break)
-    offset: int = 0
-    guarded: bool = False
+class Reading:
+    """A passage's text stream (`transform.tei.read_stream`) and its reading text as
+    `transform.tei.reading_text` gives it (whitespace collapsed, a break a space, notes
+    left out), with the stream offset of each character of the reading."""
 
-
-@dataclass
-class ReadingMap:
-    """The reading text of a passage (as `transform.tei.reading_text` gives it), with
-    where each of its characters stands in the tree."""
-
+    stream: TextStream
     text: str
-    chars: list[_Char] = field(default_factory=list)
+    offsets: list[int]
 
     @classmethod
-    def of(cls, element: etree._Element, *, printed: bool = False) -> ReadingMap:
-        """The reading text, or with `printed` the text as the witness prints it (the
-        `sic` of each correction, surplus letters included, nothing supplied)."""
-        raw: list[_Char] = []
-        _walk(element, raw, guarded=False, printed=printed)
-        chars: list[_Char] = []
-        for item in raw:
-            if item.char.isspace():
-                if chars and not chars[-1].char == " ":
-                    chars.append(_Char(" ", item.node, item.slot, item.offset, item.guarded))
-                continue
-            chars.append(item)
-        while chars and chars[-1].char == " ":
+    def of(cls, passage: etree._Element, *, printed: bool = False) -> Reading:
+        stream = read_stream(passage, _role_of(printed))
+        chars: list[str] = []
+        offsets: list[int] = []
+        for at, char in enumerate(stream.text):
+            if char == PLACEHOLDER:
+                if stream.barrier_text.get(at):
+                    continue  # a note: not part of the passage's reading
+                char = " "  # a break between words
+            if char.isspace():
+                if not chars or chars[-1] == " ":
+                    continue
+                char = " "
+            chars.append(char)
+            offsets.append(at)
+        while chars and chars[-1] == " ":
             chars.pop()
-        return cls("".join(c.char for c in chars), chars)
+            offsets.pop()
+        return cls(stream, "".join(chars), offsets)
+
+    def span(self, start: int, length: int) -> tuple[int, int]:
+        """The stream offsets of reading[start:start + length]."""
+        return self.offsets[start], self.offsets[start + length - 1] + 1
 
 
-def _slot(node: etree._Element, slot: str, raw: list[_Char], guarded: bool) -> None:
-    value = getattr(node, slot) or ""
-    raw.extend(_Char(ch, node, slot, k, guarded) for k, ch in enumerate(value))
-
-
-PRINTED_ONLY = frozenset(T + n for n in ("sic", "orig", "surplus"))
-EDITORIAL = frozenset(T + n for n in ("corr", "reg", "supplied", "expan"))
-
-
-def _walk(node: etree._Element, raw: list[_Char], guarded: bool, printed: bool) -> None:
-    _slot(node, "text", raw, guarded)
-    for child in node:
-        tag = child.tag
-        skipped = (EDITORIAL | {T + "fw"}) if printed else NOT_READING
-        shielded = guarded or tag in (PRINTED_ONLY if printed else GUARDED)
-        if tag in BREAKS:
-            if child.get("break") != "no":
-                raw.append(_Char(" ", None))
-        elif not isinstance(tag, str) or tag in skipped or tag == T + "note":
-            pass
-        elif tag in SPACED:
-            raw.append(_Char(" ", None))
-            _walk(child, raw, shielded, printed)
-            raw.append(_Char(" ", None))
-        else:
-            _walk(child, raw, shielded, printed)
-        _slot(child, "tail", raw, guarded)
+def _within(element: etree._Element, passage: etree._Element) -> Iterator[etree._Element]:
+    """`element` and its ancestors up to (not including) the passage."""
+    while element is not None and element is not passage:
+        yield element
+        element = element.getparent()
 
 
 # ------------------------------------------------------------------ applying
@@ -238,17 +256,14 @@ def _editor(root: etree._Element, row: Row) -> str:
 def _already(passage: etree._Element, row: Row, context: str, at: int) -> bool:
     """True when the passage, as printed, holds the context once with `sic` already
     inside a correction (a `sic` whose `corr` is the row's, or surplus)."""
-    printed = ReadingMap.of(passage, printed=True)
+    printed = Reading.of(passage, printed=True)
     if printed.text.count(context) != 1:
         return False
-    start = printed.text.index(context) + at
-    chars = printed.chars[start:start + len(row.sic)]
-    if not chars or not all(c.guarded for c in chars) or chars[0].node is None:
-        return False
-    holder = chars[0].node
-    while holder is not None and holder.tag not in PRINTED_ONLY:
-        holder = holder.getparent()
-    if holder is None:
+    first, last = printed.span(printed.text.index(context) + at, len(row.sic))
+    holders = [next((e for e in _within(slot.parent, passage) if e.tag in PRINTED_ONLY), None)
+               for slot in (printed.stream.slot_at(first), printed.stream.slot_at(last - 1))]
+    holder = holders[0]
+    if holder is None or holders[1] is not holder:
         return False
     if holder.tag == T + "surplus":
         return row.type == "surplus"
@@ -263,46 +278,36 @@ def apply_row(passage: etree._Element, row: Row, editor: str) -> bool:
     crosses markup.
     """
     context, at = row.located()
-    reading = ReadingMap.of(passage)
+    reading = Reading.of(passage)
     found = reading.text.count(context)
     if found != 1:
         if found == 0 and _already(passage, row, context, at):
             return False
         raise row.fail(f"the context {context!r} occurs {found} times in {row.id}; "
                        "give a context that occurs there exactly once", "ambiguous-context")
-    start = reading.text.index(context) + at
-    chars = reading.chars[start:start + len(row.sic)]
-    nodes = {(id(c.node), c.slot) for c in chars}
-    if len(nodes) != 1 or chars[0].node is None:
-        raise row.fail(f"the reading {row.sic!r} in {row.id} crosses markup (a name, a date, "
-                       "a break); correct it by hand", "crosses-markup")
-    if any(c.guarded for c in chars):
+    first, last = reading.span(reading.text.index(context) + at, len(row.sic))
+    slot = reading.stream.slot_at(first)
+    if slot is not None and any(e.tag in GUARDED for e in _within(slot.parent, passage)):
         raise row.fail(f"the reading {row.sic!r} in {row.id} is inside an earlier "
                        "correction or expansion; amend that one by hand", "crosses-markup")
-    node, slot = chars[0].node, chars[0].slot
-    value = getattr(node, slot)
-    first, last = chars[0].offset, chars[-1].offset + 1
-    printed = value[first:last]
-    if " ".join(printed.split()) != row.sic:
-        raise row.fail(f"the reading {row.sic!r} in {row.id} is not contiguous in the "
-                       "markup; correct it by hand", "crosses-markup")
     if row.type == "surplus":
         made = etree.Element(T + "surplus", {"reason": "stray", "resp": editor})
-        made.text = printed
     else:
-        made = etree.Element(T + "choice")
-        etree.SubElement(made, T + "sic").text = printed
+        made = etree.Element(T + "sic")
+    try:  # the letters wrapped where they stand; nothing may lie between them
+        wrap_range(reading.stream, first, last, made, may_enclose=lambda child: False)
+    except WrapError:
+        raise row.fail(f"the reading {row.sic!r} in {row.id} crosses markup (a name, a date, "
+                       "a break); correct it by hand", "crosses-markup") from None
+    if row.type != "surplus":
+        choice = etree.Element(T + "choice")
+        made.addprevious(choice)
+        choice.tail, made.tail = made.tail, None
+        choice.append(made)
         attrib = {"resp": editor, "type": row.type}
         if row.error_class:
             attrib["subtype"] = row.error_class
-        etree.SubElement(made, T + "corr", attrib).text = row.corr
-    made.tail = value[last:]
-    setattr(node, slot, value[:first])
-    if slot == "text":
-        node.insert(0, made)
-    else:
-        parent = node.getparent()
-        parent.insert(parent.index(node) + 1, made)
+        etree.SubElement(choice, T + "corr", attrib).text = row.corr
     return True
 
 

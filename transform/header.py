@@ -19,7 +19,7 @@ them, with the command that mends them).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from lxml import etree
@@ -44,25 +44,24 @@ def _tally(counter: Counter[str]) -> str:
                                                                    key=lambda kv: (-kv[1], kv[0])))
 
 
-def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+def _by_name(text: etree._Element | None) -> dict[str, list[etree._Element]]:
+    """The TEI elements of the text by local name, in document order (one walk)."""
+    found: dict[str, list[etree._Element]] = defaultdict(list)
+    for element in (text.iter() if text is not None else ()):
+        if isinstance(element.tag, str) and element.tag.startswith(T):
+            found[element.tag[len(T):]].append(element)
+    return found
 
 
-def _in_text(root: etree._Element, name: str) -> list[etree._Element]:
-    text = root.find(f"{T}text")
-    return [] if text is None else list(text.iter(T + name))
-
-
-def correction_counts(root: etree._Element) -> str:
+def correction_counts(elements: dict[str, list[etree._Element]]) -> str:
     """The sentence of counts of the editorial interventions in the text."""
-    corrs = [choice.find(f"{T}corr") for choice in _in_text(root, "choice")
+    corrs = [choice.find(f"{T}corr") for choice in elements["choice"]
              if choice.find(f"{T}sic") is not None]
     corrs = [c for c in corrs if c is not None]
     kinds = Counter(c.get("type") or "untyped" for c in corrs)
     classes = Counter(c.get("subtype") for c in corrs if c.get("subtype"))
-    surplus = Counter(s.get("reason") or "unstated" for s in _in_text(root, "surplus"))
-    gaps = _in_text(root, "gap")
-    supplied = Counter(s.get("reason") or "unstated" for s in _in_text(root, "supplied"))
+    surplus = Counter(s.get("reason") or "unstated" for s in elements["surplus"])
+    supplied = Counter(s.get("reason") or "unstated" for s in elements["supplied"])
     parts = [f"Counts ({GENERATED}): {_figure(len(corrs))} corrections (choice/sic/corr)"
              + (f", by type: {_tally(kinds)}" if corrs else "")]
     if classes:
@@ -70,38 +69,38 @@ def correction_counts(root: etree._Element) -> str:
                      f"for one class of error (corr/@subtype): {_tally(classes)}")
     parts.append(f"{_figure(sum(surplus.values()))} surplus"
                  + (f" ({_tally(surplus)})" if surplus else ""))
-    parts.append(f"{_figure(len(gaps))} gaps")
+    parts.append(f"{_figure(len(elements['gap']))} gaps")
     parts.append(f"{_figure(sum(supplied.values()))} supplied"
                  + (f" ({_tally(supplied)})" if supplied else ""))
     return "; ".join(parts) + "."
 
 
-def tagging_counts(root: etree._Element) -> str:
+def tagging_counts(elements: dict[str, list[etree._Element]]) -> str:
     """The sentence of counts of the names, dates, notes and quotations tagged."""
     parts = []
     for name, kind in NAMES:
-        tags = _in_text(root, name)
+        tags = elements[name]
         entries = {t.get("ref") for t in tags if t.get("ref")}
         parts.append(f"{_figure(len(tags))} {name} ({_figure(len(entries))} {kind} of the "
                      "register)")
-    dates = _in_text(root, "date")
+    dates = elements["date"]
     julian = sum(1 for d in dates if d.get("when-custom") or d.get("from-custom"))
     parts.append(f"{_figure(len(dates))} date ({_figure(julian)} of them Julian, with "
                  "their Gregorian equivalent)")
-    parts.append(f"{_figure(len(_in_text(root, 'title')))} title")
-    notes = Counter(n.get("type") or n.get("place") or "other" for n in _in_text(root, "note"))
+    parts.append(f"{_figure(len(elements['title']))} title")
+    notes = Counter(n.get("type") or n.get("place") or "other" for n in elements["note"])
     parts.append(f"{_figure(sum(notes.values()))} note ({_tally(notes)})")
-    parts.append(f"{_figure(len(_in_text(root, 'quote')))} block quotations (quote)")
+    parts.append(f"{_figure(len(elements['quote']))} block quotations (quote)")
     return f"Tagged in the text ({GENERATED}): " + "; ".join(parts) + "."
 
 
-def extent(root: etree._Element) -> etree._Element:
+def extent(text: etree._Element | None,
+           elements: dict[str, list[etree._Element]]) -> etree._Element:
     """`extent` with the book's measures: words, page breaks, citable passages."""
-    text = root.find(f"{T}text")
     words = len(reading_text(text, notes=True).split()) if text is not None else 0
-    breaks = _in_text(root, "pb")
+    breaks = elements["pb"]
     numbered = sum(1 for pb in breaks if pb.get("n"))
-    passages = sum(1 for e in (text.iter(f"{T}p", f"{T}note") if text is not None else ())
+    passages = sum(1 for e in elements["p"] + elements["note"]
                    if e.get(XML_ID) and e.get("type") != "editorial")
     made = etree.Element(f"{T}extent")
     made.text = ""
@@ -117,36 +116,31 @@ def extent(root: etree._Element) -> etree._Element:
     return made
 
 
-def tags_decl(root: etree._Element) -> etree._Element:
+def tags_decl(elements: dict[str, list[etree._Element]]) -> etree._Element:
     """`tagsDecl` with a `tagUsage` for every element the text uses."""
-    text = root.find(f"{T}text")
-    occurs: Counter[str] = Counter()
-    with_id: Counter[str] = Counter()
-    for element in (text.iter() if text is not None else ()):
-        if isinstance(element.tag, str) and element.tag.startswith(T):
-            occurs[_local(element)] += 1
-            if element.get(XML_ID):
-                with_id[_local(element)] += 1
     made = etree.Element(f"{T}tagsDecl", {"partial": "false"})
     namespace = etree.SubElement(made, f"{T}namespace", {"name": TEI_NS})
-    for gi in sorted(occurs):
-        attrib = {"gi": gi, "occurs": str(occurs[gi])}
-        if with_id[gi]:
-            attrib["withId"] = str(with_id[gi])
+    for gi in sorted(name for name, found in elements.items() if found):
+        attrib = {"gi": gi, "occurs": str(len(elements[gi]))}
+        with_id = sum(1 for e in elements[gi] if e.get(XML_ID))
+        if with_id:
+            attrib["withId"] = str(with_id)
         etree.SubElement(namespace, f"{T}tagUsage", attrib)
     return made
 
 
-def _counts_paragraph(part: etree._Element, sentence: str) -> etree._Element:
+def _counts_paragraph(sentence: str) -> etree._Element:
     made = etree.Element(f"{T}p", {"n": COUNTS})
     made.text = sentence
     return made
 
 
 def _wanted(root: etree._Element) -> dict[str, etree._Element]:
-    return {"extent": extent(root), "tagsDecl": tags_decl(root),
-            "correction": _counts_paragraph(root, correction_counts(root)),
-            "interpretation": _counts_paragraph(root, tagging_counts(root))}
+    text = root.find(f"{T}text")
+    elements = _by_name(text)
+    return {"extent": extent(text, elements), "tagsDecl": tags_decl(elements),
+            "correction": _counts_paragraph(correction_counts(elements)),
+            "interpretation": _counts_paragraph(tagging_counts(elements))}
 
 
 def _current(root: etree._Element) -> dict[str, etree._Element | None]:
@@ -226,7 +220,7 @@ def _insert_after(parent: etree._Element, new: etree._Element, before: Iterable[
     names = set(before)
     position = 0
     for index, child in enumerate(parent):
-        if isinstance(child.tag, str) and _local(child) in names:
+        if isinstance(child.tag, str) and etree.QName(child).localname in names:
             position = index + 1
     parent.insert(position, new)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -260,8 +261,10 @@ def confusion_readings(word: str) -> set[str]:
     return found
 
 
-def pattern_suspects(text: str, known, names: set[str]) -> list[tuple[str, str, str]]:
-    """The suspects of one block that a pattern finds: (kind, words, suggestion)."""
+def pattern_suspects(text: str, settled: Callable[[str], bool], names: set[str]
+                     ) -> list[tuple[str, str, str]]:
+    """The suspects of one block that a pattern finds: (kind, words, suggestion);
+    `settled` says which words are too common to be a misread name."""
     found: list[tuple[str, str, str]] = []
     for match in STOP_FOR_COMMA.finditer(text):
         before = match.group(1)
@@ -283,7 +286,7 @@ def pattern_suspects(text: str, known, names: set[str]) -> list[tuple[str, str, 
                       f"{match.group(1)}- {match.group(2)} {match.group(3)}"))
     for match in WORD.finditer(text):
         word = match.group(0)
-        if not word[:1].isupper() or word.lower() in names or known(word):
+        if not word[:1].isupper() or word.lower() in names or settled(word):
             continue
         near = sorted(w for w in confusion_readings(word) if w.lower() in names)
         if near:

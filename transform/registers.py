@@ -181,6 +181,7 @@ def read_entry(kind: str, element: etree._Element,
             description = reading_text(found[0])
             break
     occupation = element.find(f"{T}occupation")
+    related = (relations or {}).get(element.get(XML_ID, ""), ((), ()))
     return Entry(
         kind=kind,
         id=element.get(XML_ID, ""),
@@ -203,8 +204,8 @@ def read_entry(kind: str, element: etree._Element,
             for n in element.iterfind(f"{T}{NAME_ELEMENTS[kind]}[@type='dated']")),
         attested=tuple(Attested(n.get("subtype") or "", reading_text(n), n.get("source") or "")
                        for n in element.iterfind(f"{T}note[@type='attested']")),
-        members=(relations or {}).get(element.get(XML_ID, ""), ((), ()))[0],
-        groups=(relations or {}).get(element.get(XML_ID, ""), ((), ()))[1],
+        members=related[0],
+        groups=related[1],
         is_group=etree.QName(element).localname == "personGrp",
     )
 

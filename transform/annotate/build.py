@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.edition import TEI_DIR, TEI_NS, XML_NS
+from transform.edition import BOOKS, TEI_DIR, TEI_NS, XML_NS
 from transform.fileio import write_tei
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -200,9 +200,10 @@ def read_sources(data_dir: Path = DATA_DIR) -> RegisterSources:
     return sources
 
 
-PASSAGE = re.compile(r"(?:carr|roth)-[a-z0-9-]+")
+# The file of the book a passage id belongs to, by the id's prefix (carr-, roth-).
+BOOK_FILES = {book.id_prefix: book.tei.name for book in BOOKS.values()}
+PASSAGE = re.compile(rf"(?:{'|'.join(BOOK_FILES)})-[a-z0-9-]+")
 FACT_KINDS = ("birth", "death", "office", "founded", "renamed")
-BOOK_FILES = {"carr": "carr-russian-revolution.xml", "roth": "rothstein-history-ussr.xml"}
 
 
 def passage_pointer(passage: str) -> str:

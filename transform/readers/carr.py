@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.correct import target_in_context
+from transform.correct import target_in_text
 from transform.edition import BOOKS, TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
@@ -410,13 +410,9 @@ def add_corrections(inline: Inline, offset: int, line: SourceLine, text: str,
     """Spans for the table's corrections on `line`, whose text starts at `offset`."""
     for correction in corrections.get(line.number, []):
         try:
-            context, within = target_in_context(correction.context, correction.sic)
+            start = offset + target_in_text(text, correction.context, correction.sic)
         except ValueError as error:
             raise ValueError(f"line {line.number}: {error}") from None
-        at = text.find(context)
-        if at < 0 or text.count(context) != 1:
-            raise ValueError(f"line {line.number}: context {context!r} not unique")
-        start = offset + at + within
         end = start + len(correction.sic)
         attrib = (("type", correction.kind),)
         if correction.kind == "surplus":

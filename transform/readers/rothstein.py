@@ -31,7 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from transform.correct import target_in_context
+from transform.correct import target_in_text
 from transform.edition import TEI_NS, XML_NS
 from transform.readers.common import (
     HeaderSpec,
@@ -640,14 +640,10 @@ class InlineBuilder:
         spans: list[tuple[int, int, Correction]] = []
         for correction in corrections:
             try:
-                context, offset = target_in_context(correction.context, correction.sic)
+                start = target_in_text(text, correction.context, correction.sic)
             except ValueError as error:
                 raise WitnessError(f"line {line.lineno}: {error}") from None
-            start = text.find(context)
-            if start < 0 or text.count(context) != 1:
-                raise WitnessError(f"line {line.lineno}: correction context "
-                                   f"{context!r} not found once in {text!r}")
-            spans.append((start + offset, start + offset + len(correction.sic), correction))
+            spans.append((start, start + len(correction.sic), correction))
             self.context.used_corrections.add((line.lineno, correction.context))
         spans.sort(key=lambda span: span[0])
         position = 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from transform import urls
-from transform.edition import EDITION_TITLE, TEI_NS, XML_NS
+from transform.edition import BOOKS, EDITION_TITLE, TEI_NS, XML_NS
 from transform.names_index.collect import listing
 from transform.names_index.coverage import coverage
 from transform.names_index.export import to_csv, to_json, to_tei_bytes
@@ -434,10 +434,9 @@ class IndexPages:
 
     def passage_link(self, path: str, passage: str) -> Link:
         """A link to a passage of a book by its short URL, named by book and id."""
-        author = {book.key: book.author for book in self.index.books}
-        book = "carr" if passage.startswith("carr-") else "rothstein"
-        label = f"{author.get(book, book).split()[-1]}, {passage}"
-        return Link(label, urls.relative(path, urls.id_page(passage)))
+        book = next(b for b in BOOKS.values() if passage.startswith(f"{b.id_prefix}-"))
+        return Link(f"{book.author.split()[-1]}, {passage}",
+                    urls.relative(path, urls.id_page(passage)))
 
     def person_links(self, path: str, ids: tuple[str, ...]) -> tuple[Link, ...]:
         found = (self.index.entry("persons", i) for i in ids)
